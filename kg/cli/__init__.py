@@ -1,0 +1,42 @@
+"""The ``kg`` command line. Each command lives in a module named after its noun and only
+parses options, calls the library and formats output; library errors (KgError) become
+one-line messages with exit status 1 here, at the edge. Usage errors exit with 2."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kg import __version__
+from kg.errors import KgError
+
+
+class KgGroup(click.Group):
+    """Turns user-facing errors into ``kg: error: …`` and exit status 1, without a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KgError as exc:
+            click.echo(f"kg: error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """kg: a knowledge graph of Chinese government department budget disclosures.
+
+    Reads 部门预算 / 部门决算 filings, recovers every table and stated figure with the line
+    it came from, and (in later commands) loads them into an RDF store with their lineage.
+    """
+
+
+def _register_commands() -> None:
+    from kg.cli import parse_cmd
+
+    main.add_command(parse_cmd.parse)
+
+
+_register_commands()
