@@ -34,9 +34,13 @@ def main() -> None:
 
 
 def _register_commands() -> None:
-    from kg.cli import parse_cmd
+    from kg.cli import parse_cmd, query_cmd, store_cmds
 
     main.add_command(parse_cmd.parse)
+    main.add_command(store_cmds.load)
+    main.add_command(store_cmds.stats)
+    main.add_command(store_cmds.dump)
+    main.add_command(query_cmd.query)
 
 
 _register_commands()

@@ -11,3 +11,21 @@ def format_option(*choices: str, default: str | None = None):
         "--format", "fmt", type=click.Choice(list(choices)), default=default or choices[0],
         show_default=True, help="Output format.",
     )
+
+
+def store_option(f):
+    """``--store``: an embedded store directory (default ./kg-store) or, later, an endpoint URL."""
+    return click.option(
+        "--store", "store_location", envvar="KG_STORE", default="kg-store", show_default=True,
+        metavar="DIR|URL", help="Store to use: a directory for the embedded store (env KG_STORE).",
+    )(f)
+
+
+def base_iri_option(f):
+    """``--base-iri``: the base of every IRI kg mints for instance data."""
+    from kg.namespaces import DEFAULT_BASE
+
+    return click.option(
+        "--base-iri", envvar="KG_BASE_IRI", default=DEFAULT_BASE, show_default=True,
+        help="Base IRI for filings, organisations and observations (env KG_BASE_IRI).",
+    )(f)
