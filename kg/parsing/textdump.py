@@ -12,6 +12,7 @@ from kg.errors import FilingError
 from kg.model import Filing
 from kg.parsing.identity import identify
 from kg.parsing.prose import extract_facts
+from kg.parsing.table_facts import facts_from_tables
 from kg.parsing.tables import parse_tables
 from kg.reading import SourceText
 
@@ -40,6 +41,6 @@ class TextDumpReader:
             department=ident.department,
             names=ident.names + names,
             tables=tables,
-            facts=facts,
+            facts=facts_from_tables(tables) + facts,
             problems=problems + prose_problems,
         )
