@@ -131,3 +131,14 @@ def scheme_of(code_value: str) -> str:
     if code_value.startswith("5"):
         return GECON
     return FN
+
+
+def normalise_base(base: str | None = None) -> str:
+    """The instance base IRI, ending in ``/`` or ``#`` so that relative IRIs such as
+    ``org/x`` (in ontology/organisations.ttl) resolve under it rather than beside it.
+
+    >>> normalise_base("https://data.example/kg")
+    'https://data.example/kg/'
+    """
+    base = base or DEFAULT_BASE
+    return base if base.endswith(("/", "#")) else base + "/"

@@ -1,0 +1,119 @@
+"""The organisation register: every name seen resolves to its one continuing body."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.namespaces import KGO, normalise_base
+from kg.parsing import parse_file
+from kg.paths import SAMPLE_FILINGS_DIR
+from kg.register import REGISTER_FILE, Register, normalise
+
+BASE = "https://kg.example.org/"
+COMMAND_CENTRE = BASE + "org/xicheng-command-centre"
+GOV_SERVICES = BASE + "org/xicheng-government-services"
+ENFORCEMENT = BASE + "org/xicheng-urban-management-enforcement"
+HOTLINE_CENTRE = BASE + "org/xicheng-hotline-management-centre"
+SERVICES_CENTRE = BASE + "org/xicheng-government-services-centre"
+CITY_HOTLINE = BASE + "org/beijing-citizen-hotline-centre"
+
+# Every way the sample filings write these names (grep of filings/xicheng/*.txt).
+SEEN_IN_SAMPLES = {
+    COMMAND_CENTRE: [
+        "北京市西城区城市管理指挥中心", "西城区城市管理指挥中心", "区城市管理指挥中心", "城指",
+        "北京市西城区全响应服务中心", "西城区全响应服务中心",
+        "西城区城市管理监督指挥中心", "区城管监督指挥中心", "城管指挥中心",
+    ],
+    GOV_SERVICES: [
+        "北京市西城区政务服务管理办公室", "西城区政务服务管理办公室", "区政务服务管理办公室",
+        "区政务服务办", "西城区政务服务办", "政务服务办",
+        "北京市西城区综合行政服务中心", "区行政服务中心",
+        "北京市西城区政务服务管理办公室本级",  # 三公 scope list of sample 003
+    ],
+    ENFORCEMENT: [
+        "北京市西城区城市管理综合行政执法监察局", "北京市西城区城市管理综合行政执法行政监察局",
+        "西城区城市管理综合行政执法监察局", "西城城管执法监察局", "西城城管执法局", "城管监察局",
+    ],
+    HOTLINE_CENTRE: ["北京市西城区政府热线管理中心"],
+    SERVICES_CENTRE: ["北京市西城区政务服务中心"],
+    CITY_HOTLINE: ["北京市非紧急救助服务中心", "市热线中心", "市民热线中心"],
+}
+
+# From the lineage notes (disclosure reports, the centre's own page).
+FROM_LINEAGE_NOTES = {
+    COMMAND_CENTRE: ["北京市西城区城市管理监督指挥中心", "城市管理监督指挥中心", "全响应网格化社会服务管理指挥中心"],
+    GOV_SERVICES: ["北京市西城区政务服务管理局", "政务服务管理办公室"],
+    ENFORCEMENT: ["城管执法监察局"],
+    CITY_HOTLINE: ["北京市市民热线服务中心"],
+}
+
+FILING_DEPARTMENT = {"000": COMMAND_CENTRE, "001": COMMAND_CENTRE, "002": COMMAND_CENTRE,
+                     "003": GOV_SERVICES, "004": ENFORCEMENT}
+DEPARTMENT_ROLES = {"title", "full", "short", "body", "three_public", "table_header", "attachment"}
+
+
+@pytest.fixture(scope="module")
+def register() -> Register:
+    return Register.load(BASE)
+
+
+@pytest.mark.parametrize("iri,name", [(iri, n) for src in (SEEN_IN_SAMPLES, FROM_LINEAGE_NOTES)
+                                      for iri, names in src.items() for n in names])
+def test_every_known_name_resolves(register, iri, name):
+    assert register.resolve(name) == iri
+
+
+def test_sample_names_are_labels_verbatim(register):
+    """Not only resolvable: each name seen in the samples is itself a label (bar 本级)."""
+    for iri, names in SEEN_IN_SAMPLES.items():
+        missing = [n for n in names if n not in register.labels(iri) and not n.endswith("本级")]
+        assert not missing, (iri, missing)
+
+
+def test_names_the_parser_finds_resolve_to_the_filer():
+    register = Register.load(BASE)
+    for path in sorted(SAMPLE_FILINGS_DIR.glob("*.txt")):
+        filing = parse_file(path)
+        expected = FILING_DEPARTMENT[path.name[:3]]
+        assert register.resolve(filing.department) == expected, (path.name, filing.department)
+        for name in filing.names:
+            if name.role in DEPARTMENT_ROLES:
+                assert register.resolve(name.text) == expected, (path.name, name)
+
+
+def test_2020_and_2021_names_are_one_body(register):
+    names_2020 = ["区城管监督指挥中心", "西城区城市管理监督指挥中心"]
+    names_2021 = ["区城管监督指挥中心", "西城区全响应服务中心", "北京市西城区全响应服务中心"]
+    assert {register.resolve(n) for n in names_2020 + names_2021} == {COMMAND_CENTRE}
+
+
+def test_normalisation_is_not_fuzzy(register):
+    assert register.resolve("北京市西城区　政务服务中心") == SERVICES_CENTRE  # full-width space
+    assert register.resolve(" 区城市管理指挥中心 ") == COMMAND_CENTRE
+    for unknown in ("北京市政务服务管理局",  # the city body, not the district's
+                    "北京市西城区财政局", "区非紧急救助中心", "城市管理", "指挥中心", "区", "", "   "):
+        assert register.resolve(unknown) is None, unknown
+    assert normalise("（区）城指") != normalise("城指")
+
+
+def test_register_is_consistent(register):
+    assert register.ambiguous() == {}
+    for iri in register.organisations():
+        assert register.pref_label(iri, "zh") and register.pref_label(iri, "en"), iri
+    # every attested name is a label of its organisation
+    triples = list(ox.parse(path=str(REGISTER_FILE), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+    attestation_of = {t.object: t.subject.value for t in triples if t.predicate.value == KGO + "attestedName"}
+    for t in triples:
+        if t.predicate.value == KGO + "name":
+            org = attestation_of[t.subject]
+            assert t.object.value in register.labels(org), (org, t.object.value)
+
+
+def test_budget_unit_codes_and_base_iri():
+    other = Register.load("https://data.example/kg")  # no trailing slash: one is added
+    assert other.base_iri == normalise_base("https://data.example/kg") == "https://data.example/kg/"
+    assert other.resolve("区政务服务办") == "https://data.example/kg/org/xicheng-government-services"
+    triples = list(ox.parse(path=str(REGISTER_FILE), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+    codes = {t.subject.value: t.object.value for t in triples if t.predicate.value == KGO + "budgetUnitCode"}
+    assert codes == {COMMAND_CENTRE: "295001", GOV_SERVICES: "299001"}
