@@ -16,13 +16,25 @@ from typing import Callable, Iterable, Iterator
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from kg.errors import FilingError, KgError
-from kg.mapping import map_filing
+from kg.mapping import graph_iri, map_filing
 from kg.namespaces import DEFAULT_BASE, KGO
 from kg.parsing import parse_file
 from kg.paths import ONTOLOGY_DIR
 from kg.register import Register
 
-MAPPING_VERSION = "1"
+
+
+def _code_version() -> str:
+    """A hash of the code that turns a file into triples: a new parser or mapper reloads graphs."""
+    package = Path(__file__).resolve().parent
+    files = sorted(package.glob("parsing/*.py")) + [package / n for n in ("mapping.py", "amounts.py", "reading.py", "model.py")]
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+MAPPING_VERSION = _code_version()
 FINGERPRINT = NamedNode(KGO + "fingerprint")
 ONTOLOGY_GRAPH_PREFIX = "https://w3id.org/kg/graph/"
 FILING_SUFFIXES = (".txt",)
@@ -100,8 +112,11 @@ class Loader:
             filing = parse_file(path)
         except FilingError as exc:
             return LoadResult(str(path), "rejected", reason=exc.reason if exc.line is None else f"line {exc.line}: {exc.reason}")
-        mapped = map_filing(filing, self.register, self.base_iri, self.include_personal)
+        graph = graph_iri(filing, self.register, self.base_iri)
         fingerprint = _fingerprint(filing.sha256, MAPPING_VERSION, self.base_iri, str(self.include_personal))
+        if self.stored_fingerprint(graph) == fingerprint:
+            return LoadResult(str(path), "unchanged", graph)
+        mapped = map_filing(filing, self.register, self.base_iri, self.include_personal)
         try:
             status = self._write(mapped.graph, mapped.triples, fingerprint)
         except KgError as exc:

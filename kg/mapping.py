@@ -70,6 +70,13 @@ def rounding_tolerance(amount: Amount) -> Decimal:
     return Decimal(5).scaleb(-amount.decimals - 1) * UNIT_MULTIPLIERS[amount.unit]
 
 
+def column_token(key: str) -> str:
+    """An IRI-safe token for a column key; keys with other characters (Chinese labels)
+    keep their ASCII part and gain a hash, so two labels never share a token."""
+    token = re.sub(r"[^0-9A-Za-z_-]+", "-", key).strip("-") or "col"
+    return token if token == key.replace(":", "-") else f"{token}-{slug(key)[:8]}"
+
+
 def slug(text: str) -> str:
     """A short, stable, IRI-safe token for a free-text name."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
@@ -191,7 +198,7 @@ class FilingMapper:
             add(p, kgo("text"), Literal(problem.message + (f" ({problem.text})" if problem.text else "")))
         for name in self.unresolved:
             add(node, kgo("unresolvedName"), text_literal(name, "zh"))
-        return MappedFiling(self.iri, self.org.value, self.out, list(self.unresolved))
+        return MappedFiling(self.iri, self.org.value, list(dict.fromkeys(self.out)), list(self.unresolved))
 
     # -- tables ----------------------------------------------------------------------
     def _table(self, table: Table) -> None:
@@ -207,6 +214,8 @@ class FilingMapper:
         if table.empty_note:
             add(t, kgo("text"), text_literal(table.empty_note, "zh"))
         direction = _direction_of(table.title)
+        for column in table.columns:
+            add(kgo(f"column/{column_token(column.key)}"), _n(SKOS, "altLabel"), text_literal(column.label, "zh"))
         for row in table.rows:
             self._row(table, t, row, direction)
 
@@ -216,7 +225,7 @@ class FilingMapper:
         for key, amount in row.values.items():
             if self._personal(row, amount):
                 continue
-            safe_key = re.sub(r"[^0-9A-Za-z_-]+", "-", key.replace(":", "-")) or "value"
+            safe_key = column_token(key)
             obs = self._observation(
                 f"{self.iri}/table/{table.number}/row/{row.line}/{safe_key}", amount,
                 table=table.number, row_line=row.line)
@@ -413,6 +422,11 @@ def _direction_of(title: str) -> str | None:
     if "支出" in title or "明细" in title:
         return "expenditure"
     return None
+
+
+def graph_iri(filing: Filing, register: Register, base_iri: str) -> str:
+    """The filing's IRI (and graph name), without mapping the rest."""
+    return FilingMapper(filing, register, base_iri).iri
 
 
 def map_filing(filing: Filing, register: Register, base_iri: str, include_personal: bool = False) -> MappedFiling:
