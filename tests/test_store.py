@@ -141,11 +141,13 @@ def test_bad_locations(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_STORE", str(tmp_path / "from-env"))
     with open_store() as s:
         assert s.location == str(tmp_path / "from-env")
-    if os.geteuid() != 0:  # root writes anywhere
-        locked = tmp_path / "locked"
-        locked.mkdir(mode=0o500)
-        with pytest.raises(StoreError, match="not writable|cannot create"):
-            open_store(locked / "db")
+    with pytest.raises(StoreError, match="cannot create the store directory"):
+        open_store(a_file / "db")  # parent is a file
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    monkeypatch.setattr("kg.store.embedded.os.access", lambda *a: False)  # as if not ours (root writes anywhere)
+    with pytest.raises(StoreError, match=f"the store directory {existing} is not writable"):
+        open_store(existing)
 
 
 def test_queries_and_updates(store):
