@@ -34,7 +34,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.model import BUDGET, FINAL, Name, Table
-from kg.parsing.prose_text import ORG_SUFFIX, clean_name, split_names
+from kg.parsing.prose_text import (
+    DISTRICT_NAME_PREFIX, FULL_NAME_PREFIX, LOCAL_PREFIX, ORG_SUFFIX, clean_name, split_names)
 
 
 @dataclass
@@ -64,7 +65,7 @@ _TITLE_BOTTOM = re.compile(r"^\s*(?:部门|单位)(?P<kind>预算|决算)\s*$")
 _HEAD_LINES = 300  # year and kind are stated near the top
 
 # A name the filing may use for a unit: starts 北京市 / 西城区 / 区 and ends like an organisation.
-_NAME = rf"(?:北京市)?(?:西城)?区[^\s，。；、（）()“”:：,]{{1,30}}?{ORG_SUFFIX}"
+_NAME = rf"{LOCAL_PREFIX}[^\s，。；、（）()“”:：,]{{1,30}}?{ORG_SUFFIX}"
 
 # Name rules over prose lines: (role, pattern with group ``n``). The role "full" is given
 # instead of "body" when the name is written in the 北京市… form.
@@ -87,7 +88,7 @@ _THREE_PUBLIC = re.compile(r"包括(?P<count>\d+)个所属单位，即(?P<list>[
 _HEADER_LABELS = ("部门（单位）名称", "部门(单位)名称", "单位名称")
 _UNIT_COLUMN_LABEL = "预算单位名称"
 _UNIT_CODE = re.compile(r"^\d{6}$")
-_ORG_CELL = re.compile(rf"^(?:北京市)?(?:西城)?区?\S{{1,30}}?{ORG_SUFFIX}$")
+_ORG_CELL = re.compile(rf"^(?:{LOCAL_PREFIX})?\S{{1,30}}?{ORG_SUFFIX}$")
 
 
 def identify(lines: tuple[str, ...], tables: list[Table]) -> Identity:
@@ -243,7 +244,7 @@ def _choose_department(names: list[Name]) -> str:
         first_line.setdefault(n.text, n.line)
 
     def rank(text: str):
-        prefix = 0 if text.startswith("北京市西城区") else 1 if text.startswith("西城区") else 2
+        prefix = 0 if FULL_NAME_PREFIX.match(text) else 1 if DISTRICT_NAME_PREFIX.match(text) and not text.startswith("区") else 2
         return (prefix, -counts[text], -len(text), first_line[text])
 
     return min(counts, key=rank)

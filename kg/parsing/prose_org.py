@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from kg.parsing.prose_text import ORG_SUFFIX, clean_name, iso_date, numbered_item, split_names
+from kg.parsing.prose_text import LOCAL_PREFIX, ORG_SUFFIX, clean_name, iso_date, numbered_item, split_names
 
-_NAME = rf"(?:北京市)?(?:西城)?区?[^\s，。；、（）()“”:：,]{{1,30}}?{ORG_SUFFIX}"
+_NAME = rf"(?:{LOCAL_PREFIX})?[^\s，。；、（）()“”:：,]{{1,30}}?{ORG_SUFFIX}"
 
 # --- restructuring ------------------------------------------------------------------------------
 

@@ -28,6 +28,13 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # Organisation names: what a unit's name ends with.
 ORG_SUFFIX = r"(?:办公室|服务办|指挥中心|服务中心|管理中心|中心|监察局|管理局|局|委员会|办)"
+# The place a body belongs to, as written before its name: 北京市西城区…, 上海市普陀区…, 西城区…,
+# or just 区… (any city and district, not only the Xicheng samples').
+CITY = r"[\u4e00-\u9fff]{1,4}?市"
+DISTRICT = r"[\u4e00-\u9fff]{1,4}?(?:区|县)"
+LOCAL_PREFIX = rf"(?:{CITY})?(?:{DISTRICT}|区)"
+FULL_NAME_PREFIX = re.compile(rf"^{CITY}{DISTRICT}")
+DISTRICT_NAME_PREFIX = re.compile(rf"^{DISTRICT}")
 
 
 def cn_number(text: str) -> int | None:
