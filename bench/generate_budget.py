@@ -20,7 +20,7 @@ from typing import Callable
 from bench import pools
 from bench.generate_doc import Doc, Override
 from bench.generate_model import Budget, Item
-from bench.generate_numbers import pct2, pct_short, wan, yuan, yuan_plain, yuan_short
+from bench.generate_numbers import pct2, pct_short, wan, wan_value, yuan, yuan_plain, yuan_short
 from bench.generate_prose import (
     Comparison, cn_number, compare, duties, hotline_duty_index, reason, rename_sentence, renames_stated, share,
     transfer_sentence, units,
@@ -711,7 +711,7 @@ class BudgetWriter:
                                                  ("项目支出：", "project", b.project))):
             d.cell("部门（单位）总体资金情况（万元）" if i == 0 else "")
             d.cell(label)
-            d.cell(d.num(f"t{n}/{key}/amount", cents, lambda v: f"{v / 1_000_000:.2f}"))
+            d.cell(d.num(f"t{n}/{key}/amount", cents, lambda v: f"{wan_value(v):.2f}"))
             d.end_row()
         if self.s.name == "2019":
             d.row("", "其他：", "0.00")
