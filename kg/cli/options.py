@@ -14,10 +14,11 @@ def format_option(*choices: str, default: str | None = None):
 
 
 def store_option(f):
-    """``--store``: an embedded store directory (default ./kg-store) or, later, an endpoint URL."""
+    """``--store``: an embedded store directory (default ./kg-store) or a SPARQL server's URL."""
     return click.option(
         "--store", "store_location", envvar="KG_STORE", default="kg-store", show_default=True,
-        metavar="DIR|URL", help="Store to use: a directory for the embedded store (env KG_STORE).",
+        metavar="DIR|URL", help="Store to use: a directory (embedded store) or the http(s) URL of a SPARQL server "
+             "(settings: KG_SERVER, KG_USER … or ~/.config/kg/config.toml) (env KG_STORE).",
     )(f)
 
 

@@ -6,8 +6,9 @@ Triple, Quad) as the currency, so a remote SPARQL endpoint can be added later as
 backend without touching them.
 
 Backends are registered by the kind of location they serve, in the manner of rdflib's
-plugin registry: ``"embedded"`` (a directory path, the default) and, later, ``"remote"``
-(an http(s) URL). ``open_store`` picks the backend from the location.
+plugin registry: ``"embedded"`` (a directory path, the default) and ``"remote"`` (an
+http(s) URL of a SPARQL 1.1 server, kg.store.remote). ``open_store`` picks the backend from
+the location.
 """
 
 from __future__ import annotations
@@ -146,16 +147,16 @@ def open_store(location: str | os.PathLike | None = None, *, read_only: bool = F
     kind = location_kind(where)
     opener = _BACKENDS.get(kind)
     if opener is None:
-        if kind == "remote":
-            raise StoreError(f"{where}: remote stores are not supported yet")
         raise StoreError(f"{where}: no store backend for {kind} locations")
     return opener(where, read_only)
 
 
 def _register_builtin_backends() -> None:
     from kg.store.embedded import EmbeddedStore
+    from kg.store.remote import RemoteStore
 
     register_backend("embedded", lambda where, read_only: EmbeddedStore(Path(where), read_only=read_only))
+    register_backend("remote", RemoteStore.open)
 
 
 _register_builtin_backends()
