@@ -267,8 +267,8 @@ def test_samples_reload_is_unchanged(samples_remote):
 
 
 def test_cli_commands_on_both_stores(samples_embedded, samples_remote, tmp_path):
-    """stats, query (SPARQL text and every named query) and dump print the same through
-    `--store DIR` and `--store URL`."""
+    """stats, query (SPARQL text and every named query), validate and dump print the same
+    through `--store DIR` and `--store URL`."""
     from kg.named_queries import list_queries
 
     runner = CliRunner()
@@ -281,6 +281,11 @@ def test_cli_commands_on_both_stores(samples_embedded, samples_remote, tmp_path)
             assert result.exit_code == 0, result.output
             outputs.append(sorted(result.output.splitlines()))
         assert outputs[0] == outputs[1], args
+    if "validate" in main.commands:  # the same findings, whichever store holds the filings
+        found = [runner.invoke(main, ["validate", "--format", "json", "--store", store.location])
+                 for store in (samples_embedded, samples_remote)]
+        assert found[0].exit_code == found[1].exit_code in (0, 1), found[0].output
+        assert sorted(found[0].output.splitlines()) == sorted(found[1].output.splitlines())
     # samples_embedded is open in this process: the CLI needs its own read-only handle, so
     # `kg dump` is compared on the remote store against the library's dump of the embedded one
     result = runner.invoke(main, ["dump", "--store", samples_remote.location, "--format", "nquads"])
