@@ -87,7 +87,7 @@ class RemoteStore(Store):
         g = _graph(graph)
         self._check_writable(f"replacing graph {graph}")
         if self.config.replace_with == "update":
-            body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
+            body = _statements(triples)
             update = f"DROP SILENT GRAPH {g}"
             if body:
                 update += f" ;\nINSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}"
@@ -113,7 +113,7 @@ class RemoteStore(Store):
             return
         blocks = []
         for graph, triples in graphs.items():
-            body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
+            body = _statements(triples)
             if body:
                 blocks.append(f"GRAPH {_graph(graph)} {{\n{body} .\n}}")
         if blocks:
@@ -304,6 +304,11 @@ def _graph(graph: str) -> str:
         return str(ox.NamedNode(graph))
     except ValueError as e:
         raise StoreError(f"not a valid graph IRI: {graph!r} ({e})") from None
+
+
+def _statements(triples: Iterable[ox.Triple]) -> str:
+    """Triples in N-Triples form for an INSERT DATA block (terms were validated when built)."""
+    return " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
 
 
 def _rdf_format(response: Response) -> ox.RdfFormat:
