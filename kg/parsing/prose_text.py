@@ -28,7 +28,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # Organisation names: what a unit's name ends with.
 ORG_SUFFIX = (r"(?:办公室|服务办|指挥中心|服务中心|管理中心|中心|监察局|管理局|局|委员会|办事处|办"
-              r"|联合会|协会|学院|院|学校|小学|中学|幼儿园|馆)")
+              r"|联合会|总工会|工会|协会|学院|院|学校|小学|中学|幼儿园|馆)")
 # The place a body belongs to, as written before its name: 北京市西城区…, 上海市普陀区…, 西城区…,
 # or just 区… (any city and district, not only the Xicheng samples').
 CITY = r"[\u4e00-\u9fff]{1,4}?市"
