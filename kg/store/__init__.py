@@ -69,6 +69,13 @@ class Store(ABC):
         fully the new content or, if anything failed (or the process was killed), still fully
         the old one. Loading the same triples twice changes nothing."""
 
+    def add_new_graphs(self, graphs: dict[str, list[Triple]]) -> None:
+        """Add graphs that do not exist yet (the caller checks that they are new): the fast
+        path for loading many filings. The embedded store writes them all or none; this
+        default writes one ``replace_graph`` per graph, so each graph is all or none."""
+        for graph, triples in graphs.items():
+            self.replace_graph(graph, triples)
+
     @abstractmethod
     def drop_graph(self, graph: str) -> None:
         """Remove a graph and its triples (no error if it does not exist)."""

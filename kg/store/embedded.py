@@ -26,6 +26,10 @@ from kg.errors import QueryError, StoreError
 from kg.namespaces import PREFIXES
 from kg.store import DATASET_FORMATS, FORMATS, SelectResult, Store, Term
 
+#: Below this many quads pyoxigraph's bulk loader writes one batch, ingested atomically
+#: (its own batch size is a million; we stay far below it).
+BULK_BATCH_LIMIT = 200_000
+
 _RDF_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG,
@@ -51,6 +55,22 @@ class EmbeddedStore(Store):
         if body:
             update += f" ;\nINSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}"
         self._write(update, what=f"replacing graph {graph}")
+
+    def add_new_graphs(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        """One ``bulk_extend`` of all the graphs' quads. Below the bulk loader's batch size
+        (BULK_BATCH_LIMIT quads) it writes one set of SST files and ingests them into every index in
+        a single RocksDB ``IngestExternalFiles`` call, which is atomic: after a kill the
+        batch is there entirely or not at all. Callers keep batches well under that size."""
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} is open read-only; loading needs a writer")
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                 for g, triples in graphs.items() for t in triples]
+        if len(quads) >= BULK_BATCH_LIMIT:  # too big for one atomic ingestion: one transaction per graph
+            return super().add_new_graphs(graphs)
+        try:
+            self._db.bulk_extend(quads)
+        except OSError as e:
+            raise StoreError(f"the store at {self.location}: adding graphs failed: {e}") from None
 
     def drop_graph(self, graph: str) -> None:
         self._write(f"DROP SILENT GRAPH {_graph(graph)}", what=f"dropping graph {graph}")
