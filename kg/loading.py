@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from kg.errors import FilingError, KgError
+from kg.links import LINKS_GRAPH, refresh_links
 from kg.mapping import graph_iri, map_filing
 from kg.namespaces import DEFAULT_BASE, KGO
 from kg.parsing import parse_file
@@ -28,6 +29,7 @@ def _code_version() -> str:
     """A hash of the code that turns a file into triples: a new parser or mapper reloads graphs."""
     package = Path(__file__).resolve().parent
     files = sorted(package.glob("parsing/*.py")) + [package / n for n in ("mapping.py", "amounts.py", "reading.py", "model.py")]
+    files += [package / "themes.py", package / "projects.py", ONTOLOGY_DIR / "themes.ttl"]  # theme rules, project titles
     digest = hashlib.sha256()
     for f in files:
         digest.update(f.read_bytes())
@@ -77,6 +79,7 @@ class Loader:
         self.base_iri = base_iri
         self.include_personal = include_personal
         self.register = Register.load(base_iri)
+        self.changed = False  # whether anything was written since the links graph was refreshed
 
     def stored_fingerprint(self, graph: str) -> str | None:
         rows = self.store.select(
@@ -90,6 +93,7 @@ class Loader:
             return "unchanged"
         triples.append(Triple(NamedNode(graph), FINGERPRINT, Literal(fingerprint)))
         self.store.replace_graph(graph, triples)
+        self.changed = True
         return "loaded" if previous is None else "replaced"
 
     def ensure_reference_graphs(self) -> list[LoadResult]:
@@ -129,3 +133,11 @@ class Loader:
             if on_result:
                 on_result(result)
             yield result
+        self.refresh_links()
+
+    def refresh_links(self, force: bool = False) -> None:
+        """Recompute the derived graph of links between projects of different filings
+        (kg/links.py) when a graph was written since the last refresh, or when forced."""
+        if self.changed or force or LINKS_GRAPH not in self.store.graphs():
+            refresh_links(self.store, self.base_iri)
+            self.changed = False

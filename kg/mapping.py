@@ -27,7 +27,9 @@ from pyoxigraph import Literal, NamedNode, Triple
 from kg.amounts import UNIT_MULTIPLIERS, Amount
 from kg.model import BUDGET, Fact, Filing, Row, Table
 from kg.namespaces import CODE, DCT, KGO, OBEU_DIM, ORG, PROV, QB, RDF, SKOS, XSD
+from kg.projects import compact_title, row_project_name
 from kg.register import Register
+from kg.themes import theme_triples
 
 _XSD_DECIMAL = NamedNode(XSD + "decimal")
 _XSD_INTEGER = NamedNode(XSD + "integer")
@@ -185,6 +187,7 @@ class FilingMapper:
         add(node, _n(DCT, "title"), text_literal(f"{f.department} {f.year}年{kind_zh}", "zh"))
         for name in sorted({n.text for n in f.names} | {f.department}):
             add(node, kgo("nameUsed"), text_literal(name, "zh"))
+        add(node, kgo("departmentName"), text_literal(f.department, "zh"))
         for table in f.tables:
             self._table(table)
         for index, fact in enumerate(f.facts):
@@ -198,6 +201,7 @@ class FilingMapper:
             add(p, kgo("text"), Literal(problem.message + (f" ({problem.text})" if problem.text else "")))
         for name in self.unresolved:
             add(node, kgo("unresolvedName"), text_literal(name, "zh"))
+        self.out.extend(theme_triples(self.out))  # duty themes of duties, projects, transfers (kg/themes.py)
         return MappedFiling(self.iri, self.org.value, list(dict.fromkeys(self.out)), list(self.unresolved))
 
     # -- tables ----------------------------------------------------------------------
@@ -222,6 +226,7 @@ class FilingMapper:
     def _row(self, table: Table, t: NamedNode, row: Row, direction: str | None) -> None:
         codes = [c.text.strip() for c in row.cells if c.kind == "code"]
         concepts = [(code, code_concept(code)) for code in codes]
+        made: list[NamedNode] = []
         for key, amount in row.values.items():
             if self._personal(row, amount):
                 continue
@@ -229,6 +234,7 @@ class FilingMapper:
             obs = self._observation(
                 f"{self.iri}/table/{table.number}/row/{row.line}/{safe_key}", amount,
                 table=table.number, row_line=row.line)
+            made.append(obs)
             self.add(obs, kgo("table"), t)
             self.add(obs, kgo("column"), kgo(f"column/{safe_key}"))
             side = key if key in ("revenue", "expenditure") else direction
@@ -243,6 +249,7 @@ class FilingMapper:
                 self.add(obs, kgo("economicClass"), code_concept(econ_column))
             if row.name:
                 self.add(obs, _n(SKOS, "note"), text_literal(row.name.strip(), "zh"))
+        self._row_project(table, row, made)
 
     def _personal(self, row: Row, amount: Amount) -> bool:
         if self.include_personal:
@@ -391,7 +398,7 @@ class FilingMapper:
     def _fact_restructuring(self, fact: Fact, node: NamedNode, base: str) -> None:
         v = fact.values
         kind = _EVENT_TYPES.get(str(v.get("type")), "Rename")
-        event = NamedNode(f"{self.iri}/event/{fact.line}")
+        event = NamedNode(f"{base}/event")  # one per fact: a line may state two events
         add = self.add
         add(event, _A, kgo(kind))
         add(event, _A, _n(ORG, "ChangeEvent"))
@@ -400,20 +407,61 @@ class FilingMapper:
         add(event, _n(PROV, "wasDerivedFrom"), self._location(fact.line))
         before = str(v.get("from") or "").strip()
         after = str(v.get("to") or "").strip()
+        # ORG: org:changedBy is the inverse of org:originalOrganization, org:resultedFrom of
+        # org:resultingOrganization. The names as printed are kgo:originalName/resultingName;
+        # kgo:oldName/newName (a name before/after) only for a rename.
         if before:
-            add(event, _n(ORG, "originalOrganization"), self._resolve_or_mint(before))
-            add(event, kgo("oldName"), text_literal(before, "zh"))
+            org_before = self._resolve_or_mint(before)
+            add(event, _n(ORG, "originalOrganization"), org_before)
+            add(org_before, _n(ORG, "changedBy"), event)
+            add(event, kgo("originalName"), text_literal(before, "zh"))
+            if kind == "Rename":
+                add(event, kgo("oldName"), text_literal(before, "zh"))
         if after:
             org_after = self._resolve_or_mint(after)
             add(event, _n(ORG, "resultingOrganization"), org_after)
-            add(org_after, _n(ORG, "changedBy"), event)
-            add(event, kgo("newName"), text_literal(after, "zh"))
+            add(org_after, _n(ORG, "resultedFrom"), event)
+            add(event, kgo("resultingName"), text_literal(after, "zh"))
+            if kind == "Rename":
+                add(event, kgo("newName"), text_literal(after, "zh"))
         if v.get("duty"):
             add(event, kgo("duty"), text_literal(str(v["duty"]), "zh"))
         if v.get("date"):
             add(event, kgo("eventDate"), Literal(str(v["date"]), datatype=_XSD_DATE))
         if v.get("document"):
             add(event, kgo("legalBasis"), text_literal(str(v["document"]), "zh"))
+
+    # -- projects from tables and evaluation reports (lineage, issue 4) ------------------------
+    def _project_node(self, name: str) -> NamedNode:
+        """The project ``name`` (a printed title) of this filing; the same IRI for the same title."""
+        project = NamedNode(f"{self.iri}/project/{slug(name)}")
+        add = self.add
+        add(project, _A, kgo("Project"))
+        add(project, _n(DCT, "title"), text_literal(name, "zh"))
+        add(project, kgo("filing"), self.node)
+        add(project, kgo("heldBy"), self.org)
+        add(project, kgo("fiscalYear"), self.year)
+        return project
+
+    def _row_project(self, table: Table, row: Row, observations: list[NamedNode]) -> None:
+        """A row of a table with a 项目名称 column (部门预算明细表 …): its amounts belong to that project."""
+        name = row_project_name(table, row)
+        if name and observations:
+            project = self._project_node(name)
+            for obs in observations:
+                self.add(obs, _n(OBEU_DIM, "project"), project)
+
+    def _fact_project_funding(self, fact: Fact, node: NamedNode, base: str) -> None:
+        """A project's budget in a 决算 evaluation report (项目整体预算…): the figure as usual, plus its project."""
+        self._figures(fact, node, base)
+        name = compact_title(str(fact.values.get("project") or ""))
+        if not name:
+            return
+        project = self._project_node(name)
+        self.add(project, kgo("line"), int_literal(fact.line))
+        self.add(node, kgo("project"), project)
+        if isinstance(fact.values.get("budget"), Amount):
+            self.add(NamedNode(f"{base}/budget"), _n(OBEU_DIM, "project"), project)
 
 
 def _direction_of(title: str) -> str | None:

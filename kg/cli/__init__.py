@@ -41,6 +41,7 @@ def _register_commands() -> None:
     main.add_command(store_cmds.stats)
     main.add_command(store_cmds.dump)
     main.add_command(query_cmd.query)
+    main.add_command(query_cmd.queries)
     from kg.cli.export_cmd import export
     main.add_command(export)
     from kg.cli.serve_cmd import serve
