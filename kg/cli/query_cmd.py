@@ -10,7 +10,6 @@ import click
 
 from kg.cli.options import format_option, store_option
 from kg.named_queries import (
-    KINDS,
     UnknownParameter,
     UnknownQuery,
     get_query,
@@ -106,7 +105,7 @@ def queries(fmt: str) -> None:
         for p in q.params:
             default = f" = {p.default}" if p.default else (" (optional)" if p.optional else " (required)")
             click.echo(f"    --param {p.name}=…{default}")
-            click.echo(click.wrap_text(f"{p.description} [{p.kind}: {KINDS[p.kind]}]", width=96,
+            click.echo(click.wrap_text(f"{p.description} [{p.kind}]", width=96,
                                        initial_indent="        ", subsequent_indent="        "))
         for example in q.examples:
             click.echo(f"    e.g. {example}")
