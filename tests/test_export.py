@@ -282,7 +282,8 @@ def test_organisation_page_shows_names_lineage_duties_and_totals(exported):
     out, _, _ = exported
     html = (out / "org/xicheng-command-centre.html").read_text("utf-8")
     for text in ("北京市西城区城市管理指挥中心", "北京市西城区全响应服务中心", "沿革", "职责划转",
-                 "2020", "2021", "收入总计", 'href="xicheng-command-centre.ttl"', 'href="xicheng-command-centre.jsonld"',
+                 "2020", "2021", "收入总计", 'href="xicheng-command-centre.ttl"',
+                 'href="xicheng-command-centre.jsonld"',
                  'href="xicheng-government-services.html"'):
         assert text in html, text
     assert "<ol>" in html, "duties listed by year"
@@ -440,3 +441,30 @@ def test_ckan_needs_an_api_key(monkeypatch):
     monkeypatch.delenv(ckan_push.API_KEY_VAR, raising=False)
     with pytest.raises(ckan_push.CkanError, match="CKAN_API_KEY"):
         ckan_push.remote_client("https://ckan.example.gov")
+
+
+# -- checks on large exports, and the twin check -------------------------------------------------
+
+def test_large_exports_sample_the_slow_checks(store, tmp_path, monkeypatch):
+    from kg.export import sampling
+
+    monkeypatch.setattr(sampling, "FULL_RDFLIB_LIMIT", 1_000)
+    monkeypatch.setattr(sampling, "RDFLIB_SAMPLE_BUDGET", 1_000)
+    monkeypatch.setattr(sampling, "FULL_CSVW_ROWS", 100)
+    monkeypatch.setattr(sampling, "CSVW_SAMPLE_ROWS", 50)
+    result = export_folder(store, tmp_path / "site", ExportConfig(base_iri=BASE, issued=ISSUED))
+    notes = "\n".join(result.notes)
+    assert "rdflib re-parsed a sample" in notes and "1 of 5 filings" in notes
+    assert "csvw validated every" in notes
+
+
+def test_twin_check_notices_a_json_ld_file_that_differs(exported, tmp_path):
+    from kg.export.parse_check import run
+
+    out, _, _ = exported
+    ttl = out / "filing/xicheng-command-centre/2020-budget.ttl"
+    good = out / "filing/xicheng-command-centre/2020-budget.jsonld"
+    assert run(f"twin\t{ttl}\t{good}").endswith("\t1")
+    bad = tmp_path / "bad.jsonld"
+    bad.write_text(good.read_text("utf-8").replace('"@value":"2020"', '"@value":"2019"', 1), "utf-8")
+    assert run(f"twin\t{ttl}\t{bad}").endswith("\t0")

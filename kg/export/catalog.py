@@ -178,7 +178,8 @@ def _series(out: TripleList, series: Series, issued) -> None:
     out.add(s, A, dcat("DatasetSeries"))
     out.add(s, dct("title"), text(f"{org.name} 部门预算与部门决算", "zh"))
     out.add(s, dct("title"), text(f"{org.name_en or org.name}: department budgets and final accounts", "en"))
-    out.add(s, dct("description"), text(f"{org.name}历年部门预算、部门决算公开文件中的数据，每年每阶段一个数据集。", "zh"))
+    out.add(s, dct("description"),
+            text(f"{org.name}历年部门预算、部门决算公开文件中的数据，每年每阶段一个数据集。", "zh"))
     out.add(s, dct("description"), text(
         f"The data of every budget and final-accounts filing of {org.name_en or org.name}, "
         f"one dataset per year and phase.", "en"))

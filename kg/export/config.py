@@ -13,6 +13,8 @@ DEFAULT_LICENCE = "http://publications.europa.eu/resource/authority/licence/CC_B
 LANGUAGE_ZH = "http://publications.europa.eu/resource/authority/language/ZHO"
 LANGUAGE_EN = "http://publications.europa.eu/resource/authority/language/ENG"
 
+CHECK_LEVELS = ("auto", "full")
+
 _IANA = "https://www.iana.org/assignments/media-types/"
 _FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 
@@ -65,9 +67,12 @@ class ExportConfig:
     publisher_name: str = "kg 部门预决算知识图谱"
     catalog_title: str = "部门预算与部门决算公开数据"
     catalog_title_en: str = "Department budget and final-accounts disclosures"
+    check: str = "auto"  # "auto" | "full": how much the slow validators read (kg.export.sampling)
 
     def __post_init__(self):
         object.__setattr__(self, "base_iri", normalise_base(self.base_iri))
+        if self.check not in CHECK_LEVELS:
+            raise ValueError(f"check must be one of {', '.join(CHECK_LEVELS)}, not {self.check!r}")
 
     def url(self, relative_path: str) -> str:
         """The published URL of a file in the folder."""

@@ -54,7 +54,9 @@ class Folder:
     def write_bytes(self, relative: str, data: bytes, quads: int | None = None,
                     graph: str | None = None) -> FileRecord:
         self.path(relative).write_bytes(data)
-        return self.record(relative, quads, graph)
+        rec = FileRecord(relative, quads, graph, len(data), hashlib.sha256(data).hexdigest())
+        self.records[relative] = rec
+        return rec
 
     def write_text(self, relative: str, text: str, quads: int | None = None) -> FileRecord:
         return self.write_bytes(relative, text.encode("utf-8"), quads)

@@ -28,15 +28,20 @@ from kg.export.catalog import (
 )
 from kg.export.config import ExportConfig
 from kg.export.dcatap import known_licences
-from kg.export.dumps import WHOLE_DUMPS, write_dumps
+from kg.export.dumps import NQUADS_FILE, WHOLE_DUMPS, write_dumps
 from kg.export.files import Folder
 from kg.export.index_page import write_index
 from kg.export.inventory import Inventory
 from kg.export.jsonld import CONTEXT_FILE
-from kg.export.observations import CSV_FILE, METADATA_FILE, write_observations
+from kg.export.observations import (
+    CSV_FILE,
+    METADATA_FILE,
+    ObservationTable,
+    write_observations,
+)
 from kg.export.ontology_docs import ONTOLOGY_PAGE, write_ontology_docs
 from kg.export.org_pages import write_org_pages
-from kg.export.void import VOID_FILE, void_triples, write_void
+from kg.export.void import VOID_FILE, VocabularyCollector, void_triples, write_void
 
 FIXED_FILES = [*WHOLE_DUMPS.values(), CONTEXT_FILE, CATALOG_TTL, CATALOG_JSONLD, VOID_FILE, CSV_FILE,
                METADATA_FILE, ONTOLOGY_PAGE, INDEX_PAGE]
@@ -100,25 +105,34 @@ def _write_and_check(store, staging: Path, destination: Path, cfg: ExportConfig)
     inv = Inventory.read(store)
     if not inv.filings:
         raise ExportError(destination, ["the store holds no filings (run kg load first)"])
-    graph_files = write_dumps(store, inv, folder)
-    clock.lap("dumps")
-    observations = write_observations(store, inv, folder, cfg)
-    clock.lap("csvw")
-    notes = [n for n in [write_ontology_docs(store, folder, {g: f.turtle for g, f in graph_files.items()})] if n]
-    org_pages = write_org_pages(store, inv, graph_files, folder)
-    clock.lap("html")
-    plan = plan_catalog(inv, graph_files, folder, cfg, org_pages)
-    write_catalog(catalog_triples(plan, cfg, known_licences()), folder)
-    write_void(void_triples(store, inv, graph_files, cfg), folder)
-    write_index(plan, inv, org_pages, folder, cfg)
-    clock.lap("catalog")
+    with validate.Validation(staging, cfg) as checks:
+        table, vocabulary = ObservationTable(store, inv), VocabularyCollector()
+        graph_files, parsed = write_dumps(store, inv, folder, visitors=[table, vocabulary])
+        quads = store.count()
+        for name in WHOLE_DUMPS.values():
+            folder.records[name].quads = quads
+        if parsed != quads:
+            checks.checked.problems.append(f"{NQUADS_FILE}: pyoxigraph reads {parsed} quads, the store holds {quads}")
+        checks.check_dumps(list(folder.records.values()), graph_files, {f.graph for f in inv.filings},
+                           parsed_in_place={NQUADS_FILE})
+        clock.lap("dumps")
+        observations = write_observations(table, folder, cfg)
+        notes = [n for n in [write_ontology_docs(store, folder, {g: f.turtle for g, f in graph_files.items()})] if n]
+        org_pages = write_org_pages(store, inv, graph_files, folder)
+        clock.lap("csv_html")
+        plan = plan_catalog(inv, graph_files, folder, cfg, org_pages)
+        write_catalog(catalog_triples(plan, cfg, known_licences()), folder)
+        write_void(void_triples(store, inv, graph_files, vocabulary.vocabularies(), cfg), folder)
+        write_index(plan, inv, org_pages, folder, cfg)
+        clock.lap("catalog")
 
-    expected = FIXED_FILES + [p for f in graph_files.values() for p in (f.turtle, f.jsonld)]
-    expected += [p[:-len(".html")] + ext for p in org_pages.values() for ext in (".html", ".ttl", ".jsonld")]
-    problems = validate.check_folder(staging, list(folder.records.values()), expected, cfg, clock.seconds)
-    if problems:
-        raise ExportError(destination, problems)
-    return ExportResult(destination, plan, len(folder.records), store.count(), observations, clock.seconds, notes)
+        expected = FIXED_FILES + [p for f in graph_files.values() for p in (f.turtle, f.jsonld)]
+        expected += [p.removesuffix(".html") + ext for p in org_pages.values() for ext in (".html", ".ttl", ".jsonld")]
+        checked = checks.finish(list(folder.records.values()), expected, observations)
+    if checked.problems:
+        raise ExportError(destination, checked.problems)
+    return ExportResult(destination, plan, len(folder.records), quads, observations,
+                        {**clock.seconds, **checked.seconds}, notes + checked.notes)
 
 
 def _publish(staging: Path, destination: Path) -> None:

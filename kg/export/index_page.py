@@ -17,7 +17,8 @@ from kg.export.void import VOID_FILE
 def write_index(plan: CatalogPlan, inv: Inventory, org_pages: dict[str, str], folder: Folder,
                 cfg: ExportConfig) -> None:
     files = [
-        f"{link(CATALOG_TTL, CATALOG_TTL)} · {link(CATALOG_JSONLD, CATALOG_JSONLD)}: DCAT-AP 3 catalogue (harvest this)",
+        f"{link(CATALOG_TTL, CATALOG_TTL)} · {link(CATALOG_JSONLD, CATALOG_JSONLD)}: "
+        "DCAT-AP 3 catalogue (harvest this)",
         f"{link(VOID_FILE, VOID_FILE)}: VoID description",
         " · ".join(link(name, name) for name in WHOLE_DUMPS.values()) + ": the whole graph, one named graph per filing",
         f"{link(CSV_FILE, CSV_FILE)} · {link(METADATA_FILE, METADATA_FILE)}: every figure, CSV on the Web",

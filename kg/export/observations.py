@@ -12,45 +12,30 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 
 from kg.export.config import ExportConfig
 from kg.export.files import Folder
 from kg.export.inventory import Inventory
-from kg.namespaces import KGO, PROV, SKOS
+from kg.namespaces import KGO, PROV, RDF, SKOS
 
 CSV_FILE = "observations.csv"
 METADATA_FILE = "observations.csv-metadata.json"
 
-_ROWS = f"""
-PREFIX kgo: <{KGO}>
-PREFIX prov: <{PROV}>
+_CONCEPTS = f"""
 PREFIX skos: <{SKOS}>
-SELECT ?o ?org ?year ?phase ?direction ?column ?item ?amount ?text ?unit ?filing ?line ?table ?note WHERE {{
-  GRAPH ?filing {{
-    ?o a kgo:Observation ; kgo:organization ?org ; kgo:fiscalYear ?year ; kgo:phase ?phase .
-    OPTIONAL {{ ?o kgo:printedText ?text }}
-    OPTIONAL {{ ?o kgo:printedUnit ?unit }}
-    OPTIONAL {{ ?o kgo:amount ?amount }}
-    OPTIONAL {{ ?o kgo:direction ?direction }}
-    OPTIONAL {{ ?o kgo:column ?column }}
-    OPTIONAL {{ ?o kgo:item ?item }}
-    OPTIONAL {{ ?o skos:note ?note }}
-    OPTIONAL {{ ?o prov:wasDerivedFrom ?loc . ?loc kgo:line ?line OPTIONAL {{ ?loc kgo:tableNumber ?table }} }}
-  }}
-}}
-"""
-
-_CODES = f"""
-PREFIX kgo: <{KGO}>
-PREFIX skos: <{SKOS}>
-SELECT ?o ?prop ?concept ?notation ?label WHERE {{
-  VALUES ?prop {{ kgo:functionalClass kgo:economicClass }}
-  GRAPH ?g {{ ?o a kgo:Observation ; ?prop ?concept }}
-  OPTIONAL {{ ?concept skos:notation ?notation }}
+SELECT ?concept ?notation ?label WHERE {{
+  ?concept skos:notation ?notation .
   OPTIONAL {{ ?concept skos:prefLabel ?label FILTER(LANG(?label) = "zh") }}
 }}
 """
+
+_RDF_TYPE = RDF + "type"
+_OBSERVATION = KGO + "Observation"
+_DERIVED_FROM = PROV + "wasDerivedFrom"
+_NOTE = SKOS + "note"
+_CLASS_PROPERTIES = {KGO + "functionalClass": "functional", KGO + "economicClass": "economic"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +50,8 @@ class Column:
 
 COLUMNS = [
     Column("observation", "anyURI", "IRI of the kgo:Observation", True, is_iri=True),
-    Column("organisation", "anyURI", "IRI of the organisation that stated the figure", True, KGO + "organization", True),
+    Column("organisation", "anyURI", "IRI of the organisation that stated the figure", True, KGO + "organization",
+           True),
     Column("organisation_name", "string", "The organisation's name (zh)"),
     Column("fiscal_year", "integer", "Fiscal year the figure is for", True, KGO + "fiscalYear"),
     Column("phase", "string", "Budget, FinalAccounts or PriorYearAsStated", True),
@@ -77,7 +63,8 @@ COLUMNS = [
     Column("column", "string", "Table column the figure sits in (total, basic, project …)"),
     Column("item", "string", "What a figure stated in the text is (revenue_total, three_public_total …)"),
     Column("row_name", "string", "The row's name as printed"),
-    Column("amount_yuan", "decimal", "The amount in yuan (元); empty when the printed figure is malformed", False, KGO + "amount"),
+    Column("amount_yuan", "decimal", "The amount in yuan (元); empty when the printed figure is malformed", False,
+           KGO + "amount"),
     Column("printed_text", "string", "The figure as printed", False, KGO + "printedText"),
     Column("printed_unit", "string", "The unit as printed (元, 万元 …)", False, KGO + "printedUnit"),
     Column("filing", "anyURI", "IRI of the filing (and named graph) the figure comes from", True, KGO + "filing", True),
@@ -87,48 +74,60 @@ COLUMNS = [
 ]
 
 
-def _local(term) -> str:
-    """``kgo:column/total`` → ``total``; ``kgo:Budget`` → ``Budget``."""
-    if term is None:
-        return ""
-    return term.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+def _local(iri: str | None) -> str:
+    """``…#column/total`` → ``total``; ``…#Budget`` → ``Budget``."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if iri else ""
 
 
-def _value(term) -> str:
-    return "" if term is None else term.value
+class ObservationTable:
+    """Collects one CSV row per ``kgo:Observation`` while the dumps stream the graphs by
+    (a :class:`kg.export.dumps.GraphVisitor`); classification codes get their notation and
+    Chinese name from the store's SKOS schemes."""
 
+    def __init__(self, store, inv: Inventory):
+        self.inv = inv
+        self.files = {f.graph: f.source_file for f in inv.filings}
+        self.concepts: dict[str, tuple[str, str]] = {}
+        for concept, notation, label in store.select(_CONCEPTS).rows:
+            if concept.value not in self.concepts or (label is not None and not self.concepts[concept.value][1]):
+                self.concepts[concept.value] = (notation.value, label.value if label is not None else "")
+        self.rows: list[list[str]] = []
 
-def _codes(store) -> dict[tuple[str, str], tuple[str, str]]:
-    """(observation, "functional"|"economic") → (code, name), the most specific code kept."""
-    found: dict[tuple[str, str], tuple[str, str]] = {}
-    for o, prop, concept, notation, label in store.select(_CODES).rows:
-        kind = "functional" if prop.value.endswith("functionalClass") else "economic"
-        code = notation.value if notation else _local(concept)
-        key = (o.value, kind)
-        if key not in found or len(code) > len(found[key][0]):
-            found[key] = (code, _value(label))
-    return found
+    def visit(self, graph: str | None, triples) -> None:
+        if graph not in self.files:
+            return
+        nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for t in triples:
+            nodes[t.subject.value][t.predicate.value].append(t.object.value)
+        for subject, props in nodes.items():
+            if _OBSERVATION in props.get(_RDF_TYPE, ()):
+                self.rows.append(self._row(graph, subject, props, nodes))
 
+    def _row(self, graph: str, subject: str, props: dict, nodes: dict) -> list[str]:
+        def one(p: dict, local: str) -> str:
+            values = p.get(KGO + local)
+            return min(values) if values else ""
 
-def observation_rows(store, inv: Inventory) -> list[list[str]]:
-    """The CSV rows (without header), ordered by filing, line and observation IRI."""
-    codes = _codes(store)
-    files = {f.graph: f.source_file for f in inv.filings}
-    rows: dict[str, list[str]] = {}
-    for o, org, year, phase, direction, column, item, amount, text, unit, filing, line, table, note \
-            in store.select(_ROWS).rows:
-        if o.value in rows:
-            continue
-        fn_code, fn_name = codes.get((o.value, "functional"), ("", ""))
-        ec_code, ec_name = codes.get((o.value, "economic"), ("", ""))
-        organisation = inv.organisations.get(org.value)
-        rows[o.value] = [
-            o.value, org.value, organisation.name if organisation else "", year.value, _local(phase),
-            _local(direction), fn_code, fn_name, ec_code, ec_name, _local(column), _local(item),
-            _value(note), _value(amount), _value(text), _value(unit), filing.value,
-            files.get(filing.value, ""), _value(line), _value(table),
+        location = nodes.get(min(props.get(_DERIVED_FROM, [""])), {})
+        codes = {"functional": ("", ""), "economic": ("", "")}
+        for prop, kind in _CLASS_PROPERTIES.items():
+            for concept in props.get(prop, ()):
+                code, name = self.concepts.get(concept, (_local(concept), ""))
+                if len(code) > len(codes[kind][0]):  # the most specific code
+                    codes[kind] = (code, name)
+        org = one(props, "organization")
+        organisation = self.inv.organisations.get(org)
+        return [
+            subject, org, organisation.name if organisation else "", one(props, "fiscalYear"),
+            _local(one(props, "phase")), _local(one(props, "direction")), *codes["functional"], *codes["economic"],
+            _local(one(props, "column")), _local(one(props, "item")), min(props.get(_NOTE, [""])),
+            one(props, "amount"), one(props, "printedText"), one(props, "printedUnit"), graph, self.files[graph],
+            one(location, "line"), one(location, "tableNumber"),
         ]
-    return sorted(rows.values(), key=lambda r: (r[16], int(r[18] or 0), r[0]))
+
+    def sorted_rows(self) -> list[list[str]]:
+        """Rows ordered by filing, line and observation IRI."""
+        return sorted(self.rows, key=lambda r: (r[16], int(r[18] or 0), r[0]))
 
 
 def metadata(cfg: ExportConfig) -> dict:
@@ -160,9 +159,9 @@ def metadata(cfg: ExportConfig) -> dict:
     }
 
 
-def write_observations(store, inv: Inventory, folder: Folder, cfg: ExportConfig) -> int:
+def write_observations(table: ObservationTable, folder: Folder, cfg: ExportConfig) -> int:
     """Write observations.csv and its metadata; returns the number of rows."""
-    rows = observation_rows(store, inv)
+    rows = table.sorted_rows()
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([c.name for c in COLUMNS])

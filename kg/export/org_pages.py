@@ -90,7 +90,9 @@ class OrgProfile:
 
     @classmethod
     def read(cls, store, org: Organisation) -> "OrgProfile":
-        labels = sorted({(p.value.rsplit("#", 1)[-1], lab.value) for p, lab in store.select(about(_LABELS, org.iri)).rows})
+        labels = sorted({(p.value.rsplit("#", 1)[-1], lab.value)
+                         for p, lab in store.select(about(_LABELS, org.iri)).rows},
+                        key=lambda pl: (pl[0] != "prefLabel", pl))  # preferred names first
         names_used: dict[str, set[int]] = defaultdict(set)
         for year, name in store.select(about(_NAMES_USED, org.iri)).rows:
             names_used[name.value].add(int(year.value))
@@ -137,7 +139,8 @@ def render(profile: OrgProfile, inv: Inventory, graph_files: dict[str, GraphFile
                  f"{link(o.key + '.jsonld', 'JSON-LD')} · {link('../index.html', '目录 index')}</p>")
 
     parts.append("<h2>名称 Names</h2>")
-    names = [f"{esc(label)} <span class=\"muted\">({'正式名称 preferred' if prop == 'prefLabel' else '别名 alternative'})</span>"
+    kinds = {"prefLabel": "正式名称 preferred", "altLabel": "别名 alternative"}
+    names = [f"{esc(label)} <span class=\"muted\">({kinds.get(prop, prop)})</span>"
              for prop, label in profile.labels]
     names += [f"{esc(name)} <span class=\"muted\">(公开文件 filings {', '.join(map(str, sorted(years)))})</span>"
               for name, years in sorted(profile.names_used.items())]

@@ -6,12 +6,13 @@
   stated byte size and SHA-256;
 * CSVW: the ``csvw`` package loads ``observations.csv-metadata.json`` and validates the table
   against it (datatypes, required cells, unique primary key);
-* round trips: every RDF file parses with pyoxigraph and with rdflib to the number of quads
-  the store (or the writer) holds; rdflib runs in worker processes with the network disabled,
-  so a JSON-LD file that needed a remote context would fail here; each graph's JSON-LD holds
-  exactly the triples of its Turtle twin.
+* round trips: every RDF file parses with pyoxigraph, and with rdflib, to the number of
+  statements the store (or the writer) holds, and each graph's JSON-LD holds exactly the
+  triples of its Turtle twin. The parsing runs in worker processes with the network disabled
+  (:mod:`kg.export.parse_check`), so a JSON-LD file that needed a remote context fails here.
 
-Each check returns a list of problems, one readable line each; none means publishable.
+On a large export rdflib and csvw read a sample (:mod:`kg.export.sampling`). Each check returns
+a list of problems, one readable line each; none means publishable.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,9 +30,14 @@ import pyoxigraph as ox
 from kg.export.catalog import CATALOG_TTL
 from kg.export.config import ExportConfig
 from kg.export.dcatap import validate_catalog
+from kg.export.dumps import GraphFiles
 from kg.export.files import FileRecord, describe
 from kg.export.observations import CSV_FILE, METADATA_FILE
+from kg.export.sampling import RdflibJob, check_csv_rows, csvw_target, rdflib_jobs
 from kg.export.terms import DCAT, SPDX
+
+# rough cost of a statement, to share the parsing fairly between workers
+_COST = {"ox": 1, "twin": 5, "rdflib": 45}
 
 
 def check_complete(root: Path, expected: list[str]) -> list[str]:
@@ -70,6 +78,7 @@ def check_distributions(root: Path, cfg: ExportConfig) -> list[str]:
 
 
 def check_csvw(root: Path) -> list[str]:
+    """csvw loads the metadata in ``root`` and validates the table it describes."""
     import warnings
 
     import csvw
@@ -87,116 +96,177 @@ def check_csvw(root: Path) -> list[str]:
 
 # -- round trips ------------------------------------------------------------------------------
 
-class RdflibWorkers:
-    """rdflib parsing in a few separate interpreters (:mod:`kg.export.rdflib_check`), started
-    at once and read when the other checks are done: ``start(paths)``, then ``results()``."""
+class ParseWorkers:
+    """A few ``python -m kg.export.parse_check`` processes, one per core: ``start(jobs)`` shares
+    the jobs out (largest first onto the least loaded), ``results()`` waits for the answers."""
 
-    def __init__(self, workers: int | None = None):
+    def __init__(self, scratch: Path, workers: int | None = None):
+        self.scratch = scratch
         self.workers = workers or max(1, min(4, os.cpu_count() or 1))
         self._procs: list[subprocess.Popen] = []
 
-    def start(self, paths: list[Path]) -> None:
-        by_size = sorted(paths, key=lambda p: -p.stat().st_size)
-        shares: list[list[Path]] = [[] for _ in range(self.workers)]
+    def start(self, jobs: list[tuple[str, int]]) -> None:
+        """``jobs``: (job line, cost) pairs. Each worker reads its share from a file, so that
+        starting them never waits on a full pipe."""
+        shares: list[list[str]] = [[] for _ in range(self.workers)]
         loads = [0] * self.workers
-        for p in by_size:  # largest first onto the least loaded worker
+        for line, cost in sorted(jobs, key=lambda j: -j[1]):
             i = loads.index(min(loads))
-            shares[i].append(p)
-            loads[i] += p.stat().st_size
-        for share in filter(None, shares):
-            proc = subprocess.Popen([sys.executable, "-m", "kg.export.rdflib_check"], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
-            proc.stdin.write("".join(f"{p}\n" for p in share))
-            proc.stdin.close()
-            self._procs.append(proc)
+            shares[i].append(line)
+            loads[i] += cost
+        for i, share in enumerate(filter(None, shares)):
+            jobs_file = self.scratch / f"parse-jobs-{i}.txt"
+            jobs_file.write_text("".join(f"{line}\n" for line in share), encoding="utf-8")
+            with open(jobs_file, "rb") as stdin:
+                self._procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "kg.export.parse_check"], stdin=stdin, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True, encoding="utf-8"))
 
-    def results(self) -> dict[str, int | str]:
-        """Path → statement count, or the error text (a str)."""
-        out: dict[str, int | str] = {}
+    def results(self) -> tuple[dict[tuple[str, str], list[str] | str], list[str]]:
+        """(kind, path) → result fields, or the error text; and any worker failures."""
+        out: dict[tuple[str, str], list[str] | str] = {}
+        failures = []
         for proc in self._procs:
-            stdout = proc.stdout.read()
-            stderr = proc.stderr.read()
+            stdout, stderr = proc.stdout.read(), proc.stderr.read()
             proc.wait()
             for line in stdout.splitlines():
-                path, _, result = line.partition("\t")
-                out[path] = result[1:] if result.startswith("!") else int(result)
+                kind, path, *fields = line.split("\t")
+                out[(kind, path)] = fields[0][1:] if fields and fields[0].startswith("!") else fields
             if proc.returncode:
-                out[f"(worker {proc.pid})"] = f"exited with status {proc.returncode}: {stderr.strip()[-500:]}"
+                failures.append(f"a parse worker exited with status {proc.returncode}: {stderr.strip()[-500:]}")
         self._procs = []
+        return out, failures
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for proc in self._procs:  # only when results() was never read: leave no worker behind
+            proc.kill()
+            proc.wait()
+
+
+def parse_jobs(root: Path, records: list[FileRecord], graph_files: dict[str, GraphFiles],
+               rdflib: list[RdflibJob]) -> list[tuple[str, int]]:
+    """pyoxigraph for ``records`` (files of a graph as Turtle/JSON-LD twins), rdflib for ``rdflib``."""
+    twins = [f for f in graph_files.values() if f.turtle in {r.path for r in records}]
+    jobs = [(f"ox\t{root / r.path}", r.quads * _COST["ox"]) for r in records if r.is_rdf and r.graph is None]
+    jobs += [(f"twin\t{root / f.turtle}\t{root / f.jsonld}", f.triples * _COST["twin"]) for f in twins]
+    jobs += [(f"rdflib\t{j.path}", j.expected * _COST["rdflib"]) for j in rdflib]
+    return jobs
+
+
+def check_parses(root: Path, records: list[FileRecord], graph_files: dict[str, GraphFiles], rdflib: list[RdflibJob],
+                 results: dict[tuple[str, str], list[str] | str]) -> list[str]:
+    """Compare the workers' answers with the statement counts the files must hold."""
+    problems = []
+
+    def answer(kind: str, path: Path, label: str) -> list[str] | None:
+        got = results.get((kind, str(path)), "no answer from the parse worker")
+        if isinstance(got, str):
+            problems.append(f"{label}: {'pyoxigraph' if kind != 'rdflib' else 'rdflib'} cannot parse it: {got}")
+            return None
+        return got
+
+    for r in records:
+        if r.is_rdf and r.graph is None and (got := answer("ox", root / r.path, r.path)) is not None:
+            if int(got[0]) != r.quads:
+                problems.append(f"{r.path}: pyoxigraph reads {got[0]} statements, expected {r.quads}")
+    for f in graph_files.values():
+        if (got := answer("twin", root / f.turtle, f.turtle)) is not None:
+            n_ttl, n_json, same = int(got[0]), int(got[1]), got[2] == "1"
+            if n_ttl != f.triples or n_json != f.triples:
+                problems.append(f"{f.path}: pyoxigraph reads {n_ttl} (Turtle) and {n_json} (JSON-LD) triples, "
+                                f"expected {f.triples}")
+            elif not same:
+                problems.append(f"{f.jsonld}: does not hold the same triples as {f.turtle}")
+    for job in rdflib:
+        if (got := answer("rdflib", job.path, job.label)) is not None and int(got[0]) != job.expected:
+            problems.append(f"{job.label}: rdflib reads {got[0]} statements, expected {job.expected}")
+    return problems
+
+
+@dataclass
+class Checked:
+    """What the checks found, how long each took, and what they only sampled."""
+
+    problems: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class Validation:
+    """The checks of one export, started while it is still being written.
+
+    ``check_dumps`` starts the parse workers on the dumps and per-graph files as soon as they
+    exist (most of the parsing), while the CSV, HTML and catalogue are written; ``finish``
+    starts one more worker on the files written since, runs the DCAT-AP and CSVW checks here
+    meanwhile, and gathers everything. Use as a context manager (workers and scratch files are
+    removed on the way out)."""
+
+    def __init__(self, root: Path, cfg: ExportConfig):
+        self.root, self.cfg = root, cfg
+        self._tmp = tempfile.TemporaryDirectory(prefix="kg-export-check-")
+        self.scratch = Path(self._tmp.name)
+        self._workers: list[ParseWorkers] = []
+        self._covered: set[str] = set()
+        self._parsed_in_place: set[str] = set()
+        self._rdflib: list[RdflibJob] = []
+        self._graph_files: dict[str, GraphFiles] = {}
+        self.checked = Checked()
+
+    def _start(self, jobs: list[tuple[str, int]], workers: int | None = None) -> None:
+        batch = ParseWorkers(self.scratch / f"batch-{len(self._workers)}", workers)
+        batch.scratch.mkdir()
+        batch.start(jobs)
+        self._workers.append(batch)
+
+    def check_dumps(self, records: list[FileRecord], graph_files: dict[str, GraphFiles], filing_graphs: set[str],
+                    parsed_in_place: set[str] = frozenset()) -> None:
+        """Start parsing the files written so far; ``parsed_in_place`` names files pyoxigraph
+        already read back in full while writing the others (kg.nq), whose counts were compared."""
+        rdflib, note = rdflib_jobs(self.root, records, graph_files, filing_graphs, self.cfg.check, self.scratch)
+        self.checked.notes += [note] if note else []
+        self._rdflib += rdflib
+        self._graph_files = graph_files
+        self._covered = {r.path for r in records}
+        self._parsed_in_place = set(parsed_in_place)
+        oxigraph = [r for r in records if r.path not in parsed_in_place]
+        self._start(parse_jobs(self.root, oxigraph, graph_files, rdflib))
+
+    def finish(self, records: list[FileRecord], expected: list[str], rows: int) -> Checked:
+        out = self.checked
+        out.problems += check_complete(self.root, expected)
+        rest = [r for r in records if r.is_rdf and r.path not in self._covered]
+        rest_rdflib = [RdflibJob(self.root / r.path, r.quads, r.path) for r in rest]
+        self._rdflib += rest_rdflib
+        self._start(parse_jobs(self.root, rest, {}, rest_rdflib), workers=1)
+        csvw_root, csvw_note = csvw_target(self.root, rows, self.cfg.check, self.scratch)
+        out.notes += [csvw_note] if csvw_note else []
+
+        def parses() -> list[str]:
+            results, failures = {}, []
+            for batch in self._workers:
+                got, failed = batch.results()
+                results.update(got)
+                failures += failed
+            return failures + check_parses(self.root, [r for r in records if r.path not in self._parsed_in_place],
+                                           self._graph_files, self._rdflib, results)
+
+        def csv() -> list[str]:
+            return check_csvw(csvw_root) + (check_csv_rows(self.root) if csvw_note else [])
+
+        for name, check in (("check_dcat", lambda: check_dcat(self.root, self.cfg)), ("check_csvw", csv),
+                            ("check_parses", parses)):
+            t = time.perf_counter()
+            out.problems += check()
+            out.seconds[name] = round(time.perf_counter() - t, 3)
         return out
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        for proc in self._procs:  # only if results() was never read: do not leave workers behind
-            proc.kill()
-            proc.wait()
-
-
-def _oxigraph_quads(path: Path) -> list[ox.Quad]:
-    return list(ox.parse(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip("."))))
-
-
-def _same_triples(a: list[ox.Quad], b: list[ox.Quad]) -> bool:
-    def canonical(quads):
-        if any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
-            ds = ox.Dataset(quads)
-            ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-            return set(ds)
-        return set(quads)
-
-    return len(a) == len(b) and canonical(a) == canonical(b)
-
-
-def check_oxigraph(root: Path, rdf: list[FileRecord]) -> list[str]:
-    """Every RDF file parses with pyoxigraph to its quad count; each graph's JSON-LD holds the
-    same triples as its Turtle twin."""
-    problems = []
-    twins: dict[str, list[ox.Quad]] = {}
-    for r in rdf:
-        try:
-            quads = _oxigraph_quads(root / r.path)
-        except (SyntaxError, ValueError, OSError) as exc:
-            problems.append(f"{r.path}: pyoxigraph cannot parse it: {exc}")
-            continue
-        if len(quads) != r.quads:
-            problems.append(f"{r.path}: pyoxigraph reads {len(quads)} quads, expected {r.quads}")
-        if r.graph is not None:
-            other = twins.pop(r.graph, None)
-            if other is None:
-                twins[r.graph] = quads
-            elif not _same_triples(other, quads):
-                problems.append(f"{r.path}: does not hold the same triples as its twin for graph {r.graph}")
-    return problems
-
-
-def check_rdflib(root: Path, rdf: list[FileRecord], counts: dict[str, int | str]) -> list[str]:
-    """Every RDF file parsed by rdflib (counts from :class:`RdflibWorkers`) to its quad count."""
-    problems = [f"rdflib {key}: {value}" for key, value in counts.items() if key.startswith("(")]
-    for r in rdf:
-        result = counts.get(str(root / r.path), "no answer from the rdflib worker")
-        if isinstance(result, str):
-            problems.append(f"{r.path}: rdflib cannot parse it: {result}")
-        elif result != r.quads:
-            problems.append(f"{r.path}: rdflib reads {result} quads, expected {r.quads}")
-    return problems
-
-
-def check_folder(root: Path, records: list[FileRecord], expected: list[str], cfg: ExportConfig,
-                 seconds: dict[str, float] | None = None) -> list[str]:
-    """Every check above; rdflib parses in worker processes while the others run.
-    Time spent per check is added to ``seconds`` when given."""
-    seconds = seconds if seconds is not None else {}
-    rdf = [r for r in records if r.is_rdf]
-    problems = check_complete(root, expected)
-    with RdflibWorkers() as workers:
-        workers.start([root / r.path for r in rdf if (root / r.path).is_file()])
-        for name, check in (("check_oxigraph", lambda: check_oxigraph(root, rdf)),
-                            ("check_dcat", lambda: check_dcat(root, cfg)),
-                            ("check_csvw", lambda: check_csvw(root)),
-                            ("check_rdflib", lambda: check_rdflib(root, rdf, workers.results()))):
-            t = time.perf_counter()
-            problems += check()
-            seconds[name] = round(time.perf_counter() - t, 3)
-    return problems
+        for batch in self._workers:
+            batch.__exit__()
+        self._tmp.cleanup()

@@ -7,19 +7,31 @@ graph's IRI (a filing's IRI is its graph's name) and links its Turtle and JSON-L
 
 from __future__ import annotations
 
+from pyoxigraph import NamedNode
+
 from kg.export.config import ExportConfig
 from kg.export.documents import write_turtle
 from kg.export.dumps import WHOLE_DUMPS, GraphFiles
 from kg.export.files import Folder
 from kg.export.inventory import Inventory
-from kg.export.terms import EXPORT_PREFIXES, FOAF, A, TripleList, day, dct, n, text, typed, void
-from kg.namespaces import KGO
+from kg.export.terms import (
+    EXPORT_PREFIXES,
+    FOAF,
+    A,
+    TripleList,
+    day,
+    dct,
+    n,
+    text,
+    typed,
+    void,
+)
+from kg.namespaces import KGO, RDF
 
 VOID_FILE = "void.ttl"
 
-_PREDICATES = "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }"
-_CLASSES = "SELECT DISTINCT ?c WHERE { GRAPH ?g { ?s a ?c } }"
 _EXAMPLE_OBSERVATION = f"SELECT ?o WHERE {{ GRAPH ?g {{ ?o a <{KGO}Observation> }} }} LIMIT 1"
+_RDF_TYPE = RDF + "type"
 
 
 def namespace_of(iri: str) -> str:
@@ -31,14 +43,27 @@ def namespace_of(iri: str) -> str:
     return iri[:cut + 1]
 
 
-def vocabularies(store) -> list[str]:
-    """Namespaces of every predicate and class the store uses."""
-    terms = {row[0].value for row in store.select(_PREDICATES).rows}
-    terms |= {row[0].value for row in store.select(_CLASSES).rows if hasattr(row[0], "value")}
-    return sorted({namespace_of(t) for t in terms})
+class VocabularyCollector:
+    """Gathers the predicates and classes every graph uses while the dumps stream the graphs by
+    (a :class:`kg.export.dumps.GraphVisitor`)."""
+
+    def __init__(self):
+        self.terms: set[str] = set()
+
+    def visit(self, graph, triples) -> None:
+        terms = self.terms
+        for t in triples:
+            p = t.predicate.value
+            terms.add(p)
+            if p == _RDF_TYPE and isinstance(t.object, NamedNode):
+                terms.add(t.object.value)
+
+    def vocabularies(self) -> list[str]:
+        return sorted({namespace_of(t) for t in self.terms})
 
 
-def void_triples(store, inv: Inventory, graph_files: dict[str, GraphFiles], cfg: ExportConfig) -> TripleList:
+def void_triples(store, inv: Inventory, graph_files: dict[str, GraphFiles], vocabularies: list[str],
+                 cfg: ExportConfig) -> TripleList:
     out = TripleList()
     description = cfg.iri("void")
     kg = cfg.iri("void#kg")
@@ -51,7 +76,7 @@ def void_triples(store, inv: Inventory, graph_files: dict[str, GraphFiles], cfg:
     out.add(kg, dct("title"), text("Knowledge graph of department budget and final-accounts filings", "en"))
     out.add(kg, dct("license"), cfg.licence)
     out.add(kg, dct("issued"), day(cfg.issued))
-    out.add(kg, void("triples"), typed(store.count(), "integer"))
+    out.add(kg, void("triples"), typed(sum(f.triples for f in graph_files.values()), "integer"))
     out.add(kg, void("uriSpace"), text(cfg.base_iri))
     out.add(kg, void("feature"), "http://www.w3.org/ns/formats/N-Quads")
     out.add(kg, void("feature"), "http://www.w3.org/ns/formats/TriG")
@@ -59,7 +84,7 @@ def void_triples(store, inv: Inventory, graph_files: dict[str, GraphFiles], cfg:
         out.add(kg, void("dataDump"), cfg.url(name))
     if cfg.sparql_endpoint:
         out.add(kg, void("sparqlEndpoint"), cfg.sparql_endpoint)
-    for ns in vocabularies(store):
+    for ns in vocabularies:
         out.add(kg, void("vocabulary"), ns)
     for example in _examples(store, inv):
         out.add(kg, void("exampleResource"), example)
