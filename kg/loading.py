@@ -22,6 +22,7 @@ from kg.namespaces import DEFAULT_BASE, KGO
 from kg.parsing import parse_file
 from kg.paths import ONTOLOGY_DIR
 from kg.register import Register
+from kg.validation.loading import VALIDATION_VERSION, Verdict, check_filing, stored_violations
 
 
 
@@ -40,6 +41,7 @@ MAPPING_VERSION = _code_version()
 FINGERPRINT = NamedNode(KGO + "fingerprint")
 ONTOLOGY_GRAPH_PREFIX = "https://w3id.org/kg/graph/"
 FILING_SUFFIXES = (".txt",)
+BATCH_TRIPLES = 50_000  # new filings per bulk ingestion, well under the store's atomic batch limit
 
 
 @dataclass
@@ -50,6 +52,7 @@ class LoadResult:
     triples: int = 0
     reason: str = ""
     unresolved: list[str] = field(default_factory=list)
+    findings: list = field(default_factory=list)  # kg.validation.Finding, when validated on load
 
     @property
     def ok(self) -> bool:
@@ -74,10 +77,13 @@ def _fingerprint(*parts: str) -> str:
 class Loader:
     """Loads filings into one store under one base IRI."""
 
-    def __init__(self, store, base_iri: str = DEFAULT_BASE, include_personal: bool = False):
+    def __init__(self, store, base_iri: str = DEFAULT_BASE, include_personal: bool = False,
+                 validate: bool = True, strict: bool = False):
         self.store = store
         self.base_iri = base_iri
         self.include_personal = include_personal
+        self.validate = validate or strict  # kg.validation on load: findings stored with the filing
+        self.strict = strict  # reject (write nothing for) a filing with violations
         self.register = Register.load(base_iri)
         self.changed = False  # whether anything was written since the links graph was refreshed
 
@@ -111,29 +117,89 @@ class Loader:
             results.append(LoadResult(str(path), status, graph, len(triples)))
         return results
 
-    def load_file(self, path: str | Path) -> LoadResult:
+    def prepare(self, path: str | Path) -> tuple[LoadResult, list[Triple] | None]:
+        """Parse and map one file: its result and the triples to write (None: nothing to write)."""
         try:
             filing = parse_file(path)
         except FilingError as exc:
-            return LoadResult(str(path), "rejected", reason=exc.reason if exc.line is None else f"line {exc.line}: {exc.reason}")
+            reason = exc.reason if exc.line is None else f"line {exc.line}: {exc.reason}"
+            return LoadResult(str(path), "rejected", reason=reason), None
         graph = graph_iri(filing, self.register, self.base_iri)
-        fingerprint = _fingerprint(filing.sha256, MAPPING_VERSION, self.base_iri, str(self.include_personal))
-        if self.stored_fingerprint(graph) == fingerprint:
-            return LoadResult(str(path), "unchanged", graph)
+        fingerprint = _fingerprint(filing.sha256, MAPPING_VERSION, self.base_iri, str(self.include_personal),
+                                   self._validation_version())
+        previous = self.stored_fingerprint(graph)
+        if previous == fingerprint:
+            return self._unchanged(LoadResult(str(path), "unchanged", graph)), None
         mapped = map_filing(filing, self.register, self.base_iri, self.include_personal)
-        try:
-            status = self._write(mapped.graph, mapped.triples, fingerprint)
-        except KgError as exc:
-            return LoadResult(str(path), "rejected", mapped.graph, reason=str(exc))
-        return LoadResult(str(path), status, mapped.graph, len(mapped.triples), unresolved=mapped.unresolved_names)
+        # -- validation on load (kg.validation): findings are written with the filing ---------
+        verdict = check_filing(graph, mapped.triples, self.strict) if self.validate else Verdict()
+        if verdict.reason:
+            return LoadResult(str(path), "rejected", graph, reason=verdict.reason, findings=verdict.findings), None
+        triples = mapped.triples + verdict.triples + [Triple(NamedNode(graph), FINGERPRINT, Literal(fingerprint))]
+        status = "loaded" if previous is None else "replaced"
+        return LoadResult(str(path), status, graph, len(triples), unresolved=mapped.unresolved_names,
+                          findings=verdict.findings), triples
+
+    # -- validation on load (kg.validation) ------------------------------------------------------
+    def _validation_version(self) -> str:
+        return VALIDATION_VERSION if self.validate else ""
+
+    def _unchanged(self, result: LoadResult) -> LoadResult:
+        """A strict load refuses a filing already stored with violations (the store is unchanged)."""
+        if self.strict:
+            violations = stored_violations(self.store, result.graph)
+            if violations:
+                return LoadResult(result.path, "rejected", result.graph,
+                                  reason=f"already stored with {violations} violation(s); see kg validate")
+        return result
+
+    def load_file(self, path: str | Path) -> LoadResult:
+        return next(iter(self.load_paths([path])))
 
     def load_paths(self, paths: Iterable[str | Path], on_result: Callable[[LoadResult], None] | None = None) -> Iterator[LoadResult]:
+        """Load files and directories; yields one result per file once it is written.
+
+        New filings are written in batches of about BATCH_TRIPLES triples with one atomic bulk
+        ingestion each (kg.store ``add_new_graphs``): a batch is there entirely or not at all.
+        A filing that replaces an existing graph is written on its own with ``replace_graph``
+        (old graph or new, never a mix)."""
+        batch = _Batch()
         for path in expand_paths(paths):
-            result = self.load_file(path)
-            if on_result:
-                on_result(result)
-            yield result
+            result, triples = self.prepare(path)
+            if result.graph in batch.graphs:  # the same filing twice in one run: write the first, then compare
+                yield from self._flush(batch, on_result)
+                result, triples = self.prepare(path)
+            if triples is None:
+                yield _report(result, on_result)
+            elif result.status == "replaced":
+                yield from self._flush(batch, on_result)
+                yield _report(self._replace(result, triples), on_result)
+            else:
+                batch.add(result, triples)
+                if batch.size >= BATCH_TRIPLES:
+                    yield from self._flush(batch, on_result)
+        yield from self._flush(batch, on_result)
         self.refresh_links()
+
+    def _replace(self, result: LoadResult, triples: list[Triple]) -> LoadResult:
+        try:
+            self.store.replace_graph(result.graph, triples)
+        except KgError as exc:
+            return LoadResult(result.path, "rejected", result.graph, reason=str(exc))
+        self.changed = True
+        return result
+
+    def _flush(self, batch: "_Batch", on_result) -> Iterator[LoadResult]:
+        if not batch.graphs:
+            return
+        results, graphs = batch.take()
+        try:
+            self.store.add_new_graphs(graphs)
+            self.changed = True
+        except KgError as exc:
+            results = [LoadResult(r.path, "rejected", r.graph, reason=str(exc)) for r in results]
+        for result in results:
+            yield _report(result, on_result)
 
     def refresh_links(self, force: bool = False) -> None:
         """Recompute the derived graph of links between projects of different filings
@@ -141,3 +207,28 @@ class Loader:
         if self.changed or force or LINKS_GRAPH not in self.store.graphs():
             refresh_links(self.store, self.base_iri)
             self.changed = False
+
+
+class _Batch:
+    """New filings waiting to be written together."""
+
+    def __init__(self):
+        self.graphs: dict[str, list[Triple]] = {}
+        self.results: list[LoadResult] = []
+        self.size = 0
+
+    def add(self, result: LoadResult, triples: list[Triple]) -> None:
+        self.graphs[result.graph] = triples
+        self.results.append(result)
+        self.size += len(triples)
+
+    def take(self) -> tuple[list[LoadResult], dict[str, list[Triple]]]:
+        taken = (self.results, self.graphs)
+        self.__init__()
+        return taken
+
+
+def _report(result: LoadResult, on_result) -> LoadResult:
+    if on_result:
+        on_result(result)
+    return result

@@ -46,6 +46,8 @@ def _register_commands() -> None:
     main.add_command(export)
     from kg.cli.serve_cmd import serve
     main.add_command(serve)
+    from kg.cli.validate_cmd import validate
+    main.add_command(validate)
 
 
 _register_commands()

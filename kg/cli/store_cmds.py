@@ -21,6 +21,9 @@ def _echo_result(result: LoadResult) -> None:
     click.echo(f"{result.status:<10} {result.path} -> {result.graph}{extra}")
     for name in result.unresolved:
         click.echo(f"           unresolved organisation name: {name}")
+    if result.findings:  # validation on load (kg validate shows them)
+        click.echo("           findings: " + ", ".join(
+            f"{sum(f.severity == s for f in result.findings)} {s.lower()}s" for s in ("Violation", "Warning", "Info")))
 
 
 @click.command()
@@ -29,7 +32,10 @@ def _echo_result(result: LoadResult) -> None:
 @base_iri_option
 @click.option("--include-personal", is_flag=True,
               help="Also map personal names and phone numbers from performance tables (off by default).")
-def load(paths: tuple[str, ...], store_location: str, base_iri: str, include_personal: bool) -> None:
+@click.option("--strict", is_flag=True,
+              help="Reject (do not write) a filing whose validation finds violations; by default it is "
+                   "loaded with its findings stored in its graph.")
+def load(paths: tuple[str, ...], store_location: str, base_iri: str, include_personal: bool, strict: bool) -> None:
     """Load filings (files, or directories of *.txt) into the store.
 
     Each filing becomes one named graph, written atomically; one line per filing says
@@ -45,7 +51,7 @@ def load(paths: tuple[str, ...], store_location: str, base_iri: str, include_per
     if not files:
         raise click.UsageError("no filings found in the given paths")
     with open_store(store_location) as store:
-        loader = Loader(store, base_iri, include_personal)
+        loader = Loader(store, base_iri, include_personal, strict=strict)
         loader.ensure_reference_graphs()
         show_bar = len(files) > 20 and sys.stderr.isatty()
         results = []
