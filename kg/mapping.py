@@ -350,13 +350,8 @@ class FilingMapper:
         name = str(fact.values.get("project") or fact.values.get("name") or "").strip()
         if not name:
             return self._figures(fact, node, base)
-        project = NamedNode(f"{self.iri}/project/{slug(name)}")
+        project = self._project_node(name)
         add = self.add
-        add(project, _A, kgo("Project"))
-        add(project, _n(DCT, "title"), text_literal(name, "zh"))
-        add(project, kgo("filing"), self.node)
-        add(project, kgo("heldBy"), self.org)
-        add(project, kgo("fiscalYear"), self.year)
         add(project, kgo("line"), int_literal(fact.line))
         if fact.values.get("type"):
             add(project, _n(DCT, "type"), text_literal(str(fact.values["type"]), "zh"))
