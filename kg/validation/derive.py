@@ -123,8 +123,9 @@ class Deriver:
             if fact.values.get("prior_year"):
                 fig.year = int(fact.values["prior_year"])
         fig.measure = base + (f"/{column}" if column else "")
-        if fact.label and key == "amount":
-            self.add(fig.iri, ox.NamedNode(SKOS + "note"), ox.Literal(str(fact.label), language="zh"))
+        name = fact.values.get("project") if fact.kind == "project_funding" and key == "budget" else fact.label
+        if name and key in ("amount", "budget"):
+            self.add(fig.iri, ox.NamedNode(SKOS + "note"), ox.Literal(str(name), language="zh"))
 
     # -- parts -------------------------------------------------------------------------------
     def decompose(self, whole: str, parts: list[str], complete: bool, key: str) -> None:
@@ -217,7 +218,9 @@ class Deriver:
         for fact in self.facts:
             v = fact.values
             if fact.kind == "project_funding" and amount_from_json(v.get("budget")):
-                budget = self._figure(fact, "budget", amount_from_json(v["budget"]), fact.kind + "/budget", v.get("project"))
+                mapped = fact.figs.get("budget")  # the mapper may give the budget an observation
+                budget = mapped.iri if mapped is not None else self._figure(
+                    fact, "budget", amount_from_json(v["budget"]), fact.kind + "/budget", v.get("project"))
                 payments = [self._figure(fact, f"payments/{i}", pay, fact.kind + "/payment", "付款")
                             for i, pay in enumerate(a for a in map(amount_from_json, v.get("payments") or []) if a)]
                 self.decompose(budget, payments, True, "payments")
