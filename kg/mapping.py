@@ -30,6 +30,7 @@ from kg.namespaces import CODE, DCT, KGO, OBEU_DIM, ORG, PROV, QB, RDF, SKOS, XS
 from kg.projects import compact_title, row_project_name
 from kg.register import Register
 from kg.themes import theme_triples
+from kg.vocab import is_code
 
 _XSD_DECIMAL = NamedNode(XSD + "decimal")
 _XSD_INTEGER = NamedNode(XSD + "integer")
@@ -85,8 +86,10 @@ def slug(text: str) -> str:
 
 
 def code_concept(code: str) -> NamedNode | None:
-    """The SKOS concept of a classification code, by its scheme (kg/vocab.py builds them)."""
-    if not code.isdigit():
+    """The SKOS concept of a classification code, by its scheme (kg/vocab.py builds them).
+    Budget-unit codes (295001) and project codes printed in a code column are not
+    classification codes and get none."""
+    if not is_code(code):
         return None
     scheme = {"1": "fn", "2": "fn", "3": "econ", "5": "gecon"}.get(code[0])
     return NamedNode(f"{CODE}{scheme}/{code}") if scheme else None
