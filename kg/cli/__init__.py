@@ -4,6 +4,7 @@ one-line messages with exit status 1 here, at the edge. Usage errors exit with 2
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -12,8 +13,34 @@ from kg import __version__
 from kg.errors import KgError
 
 
+#: Each command and where it lives; modules are imported only when their command runs,
+#: so ``kg parse`` does not pay for the store, validation and export libraries.
+COMMANDS = {
+    "parse": "kg.cli.parse_cmd:parse",
+    "load": "kg.cli.store_cmds:load",
+    "stats": "kg.cli.store_cmds:stats",
+    "dump": "kg.cli.store_cmds:dump",
+    "query": "kg.cli.query_cmd:query",
+    "queries": "kg.cli.query_cmd:queries",
+    "validate": "kg.cli.validate_cmd:validate",
+    "export": "kg.cli.export_cmd:export",
+    "serve": "kg.cli.serve_cmd:serve",
+}
+
+
 class KgGroup(click.Group):
-    """Turns user-facing errors into ``kg: error: …`` and exit status 1, without a traceback."""
+    """Loads commands lazily and turns user-facing errors into ``kg: error: …`` and exit
+    status 1, without a traceback."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name: str):
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
 
     def invoke(self, ctx):
         try:
@@ -31,23 +58,3 @@ def main() -> None:
     Reads 部门预算 / 部门决算 filings, recovers every table and stated figure with the line
     it came from, and (in later commands) loads them into an RDF store with their lineage.
     """
-
-
-def _register_commands() -> None:
-    from kg.cli import parse_cmd, query_cmd, store_cmds
-
-    main.add_command(parse_cmd.parse)
-    main.add_command(store_cmds.load)
-    main.add_command(store_cmds.stats)
-    main.add_command(store_cmds.dump)
-    main.add_command(query_cmd.query)
-    main.add_command(query_cmd.queries)
-    from kg.cli.export_cmd import export
-    main.add_command(export)
-    from kg.cli.serve_cmd import serve
-    main.add_command(serve)
-    from kg.cli.validate_cmd import validate
-    main.add_command(validate)
-
-
-_register_commands()
