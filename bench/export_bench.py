@@ -85,6 +85,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--store", type=Path, help="a store already loaded: skip generating and loading")
     ap.add_argument("--check", choices=["auto", "full"], default="auto")
+    ap.add_argument("--out", type=Path, help="keep the exported folder here (default: a temporary folder)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="kg-export-bench-") as tmp:
         tmp = Path(tmp)
@@ -93,7 +94,7 @@ def main() -> None:
             generate(tmp / "filings", args.n, args.seed)
             store_dir = tmp / "store"
             print(f"loaded {args.n} filings in {load(store_dir, tmp / 'filings'):.1f} s (not part of the figure)")
-        export(store_dir, tmp / "site", args.check)
+        export(store_dir, args.out or tmp / "site", args.check)
 
 
 if __name__ == "__main__":
