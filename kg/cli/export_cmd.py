@@ -22,11 +22,13 @@ from kg.store import open_store
 @click.option("--sparql-endpoint", metavar="URL", help="A public SPARQL endpoint serving the same data.")
 @click.option("--issued", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Date of issue of the catalogue entries (default: today).")
+@click.option("--check", type=click.Choice(["auto", "full"]), default="auto", show_default=True,
+              help="How much rdflib and csvw re-read: all of a large export (full) or a sample (auto).")
 @click.option("--ckan", "ckan_url", metavar="URL",
               help="Also create or update the datasets on this CKAN portal (API key from $CKAN_API_KEY).")
 @click.option("--ckan-org", metavar="NAME", help="The CKAN organisation that owns the datasets.")
 def export(directory: Path, store_location: str, base_iri: str, licence: str, sparql_endpoint: str | None,
-           issued, ckan_url: str | None, ckan_org: str | None) -> None:
+           issued, check: str, ckan_url: str | None, ckan_org: str | None) -> None:
     """Write a folder for open-data portals: RDF dumps, a DCAT-AP catalogue, VoID, CSVW, HTML.
 
     The folder is written beside DIRECTORY, validated (DCAT-AP 3 shapes, CSVW, every RDF
@@ -39,7 +41,7 @@ def export(directory: Path, store_location: str, base_iri: str, licence: str, sp
         kg export site --sparql-endpoint https://data.example.gov/sparql
         CKAN_API_KEY=… kg export site --ckan https://ckan.example.gov --ckan-org xicheng
     """
-    cfg_args = {"base_iri": base_iri, "licence": licence, "sparql_endpoint": sparql_endpoint}
+    cfg_args = {"base_iri": base_iri, "licence": licence, "sparql_endpoint": sparql_endpoint, "check": check}
     if issued:
         cfg_args["issued"] = issued.date()
     cfg = ExportConfig(**cfg_args)
