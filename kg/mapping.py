@@ -188,7 +188,7 @@ class FilingMapper:
         add(node, kgo("sha256"), Literal(f.sha256))
         kind_zh = "部门预算" if f.kind == BUDGET else "部门决算"
         add(node, _n(DCT, "title"), text_literal(f"{f.department} {f.year}年{kind_zh}", "zh"))
-        for name in sorted({n.text for n in f.names} | {f.department}):
+        for name in sorted({n.text for n in f.names if n.role != "budget_unit_code"} | {f.department}):
             add(node, kgo("nameUsed"), text_literal(name, "zh"))
         add(node, kgo("departmentName"), text_literal(f.department, "zh"))
         for table in f.tables:
