@@ -1,0 +1,246 @@
+"""Correctness at scale: kg's answers against the generator's ground truth (bench/generate.py).
+
+Validator. An injected error is FOUND when the filing it was injected into has a Violation
+finding that is at one of the error's lines (``where.line``, ``where.row`` or a line listed in
+``values.also_at_lines``) or in its table, or whose check is one that ``CHECKS`` maps the error's
+kind (or a kind in its ``implies``) to. Precision: every Violation finding must be explained by
+an injected error — on the faulty filing itself (as above), or, for ``PriorYearAgrees``, on the
+next year's filing of the same department and kind when the error changed a figure that filing
+restates (kinds with ``restated_figure`` in ``implies``). Every other Violation is a false
+positive, reported grouped by check with examples.
+
+Queries. budget-overview's totals for one department against the ground truth's ``totals``
+(filings without injected errors); duty-history for the hotline theme against the filings whose
+ground truth has a ``hotline.duty_line``; money-by-theme for the hotline theme against every
+budget's ``hotline.projects`` (amount within half of 0.01 万元: the query takes a project's
+largest statement, which may be the prose's 万元 figure).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from bench.generate import GROUND_TRUTH
+
+#: error kind (or implied kind) -> the shapes/checks that rightly report it
+CHECKS = {
+    "child_sum": {"CodeTreeSum", "TableTotal", "RowParts", "PartsSum"},  # a final's 类 sentence lists its 项
+    "row_sum": {"RowParts", "TableTotal", "PartsSum"},
+    "revenue_expenditure": {"RevenueEqualsExpenditure", "TableTotal", "PartsSum"},
+    "personnel_public": {"PartsSum", "RowParts"},
+    "change_wrong": {"StatedChange"},
+    "percent_wrong": {"StatedPercent", "StatedShare"},
+    "prose_table": {"ProjectAgrees", "FiguresAgree"},
+    "prior_year": {"PriorYearAgrees", "StatedChange", "FiguresAgree"},
+    "malformed_amount": {"MalformedAmount", "ParserNote"},
+    "unit_mismatch": {"UnitSlip", "ImplausibleUnit"},
+    # a wrong figure that the filing states again elsewhere (prose, another table, a change)
+    "restated_figure": {"FiguresAgree", "ProjectAgrees", "StatedChange", "StatedPercent", "StatedShare",
+                        "PartsSum", "TableTotal", "RevenueEqualsExpenditure"},
+}
+CROSS_CHECK = "PriorYearAgrees"
+EXAMPLES = 5
+HALF_WAN_CENT = Decimal("50")  # half of 0.01 万元, in 元
+
+
+def read_truth(corpus: Path) -> list[dict]:
+    with open(corpus / GROUND_TRUTH, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+# -- validator -------------------------------------------------------------------------------
+
+
+def _lines(finding) -> set[int]:
+    where = finding.where
+    lines = {where.get("line"), where.get("row")}
+    lines |= {int(x) for x in str(finding.values.get("also_at_lines", "")).split(",") if x.strip().isdigit()}
+    return {x for x in lines if x is not None}
+
+
+def _checks_for(error: dict) -> set[str]:
+    out = set(CHECKS.get(error["kind"], ()))
+    for implied in error.get("implies", []):
+        out |= CHECKS.get(implied, set())
+    return out
+
+
+def _explains(error: dict, finding) -> bool:
+    """An injected error explains a finding on its own filing."""
+    at_line = bool(_lines(finding) & set(error.get("lines") or [error["line"]]))
+    in_table = error.get("table") is not None and finding.where.get("table") == error["table"]
+    return at_line or in_table or finding.check in _checks_for(error)
+
+
+def _reference_exists(error: dict, record: dict, have: set) -> bool:
+    """Whether the filing a prior_year error contradicts is in the corpus: the same year's
+    budget for a final's 项 (its 年初预算), else last year's filing of the same kind. An error
+    against a filing the corpus does not hold (2014, before the first year) cannot be found."""
+    if error["kind"] != "prior_year":
+        return True
+    dept = record["department"]["id"]
+    if str(error.get("key", "")).startswith("f/item/"):
+        return (dept, "budget", record["year"]) in have
+    return (dept, record["kind"], record["year"] - 1) in have
+
+
+def _next_filing(truth: list[dict]) -> dict[str, str]:
+    """file -> the file of the same department's next-year filing of the same kind."""
+    by_key = {(r["department"]["id"], r["kind"], r["year"]): r["file"] for r in truth}
+    return {r["file"]: by_key.get((r["department"]["id"], r["kind"], r["year"] + 1)) for r in truth}
+
+
+def _describe(finding, file: str) -> dict:
+    return {"file": file, "filing": finding.filing, "check": finding.check, "where": finding.where,
+            "message": finding.message_en[:300], "values": {k: str(v)[:80] for k, v in finding.values.items()}}
+
+
+def score_findings(findings: list, truth: list[dict], files_of: dict[str, str]) -> dict:
+    """Recall and precision of the Violation findings against the injected errors."""
+    violations = defaultdict(list)  # file -> its Violation findings
+    for f in findings:
+        if f.severity == "Violation":
+            violations[Path(files_of.get(f.filing, f.filing)).name].append(f)
+    have = {(r["department"]["id"], r["kind"], r["year"]) for r in truth}
+    undetectable = [{"file": r["file"], "kind": e["kind"], "line": e["line"], "note": e.get("note")}
+                    for r in truth for e in r["errors"] if not _reference_exists(e, r, have)]
+    errors_of = {r["file"]: [e for e in r["errors"] if _reference_exists(e, r, have)] for r in truth if r["errors"]}
+    following = _next_filing(truth)
+    restated_into = defaultdict(list)  # file -> errors of the previous year's filing it restates
+    for file, errors in errors_of.items():
+        if following.get(file):
+            restated_into[following[file]] += [e for e in errors if "restated_figure" in e.get("implies", [])]
+
+    found, missed = Counter(), []
+    for file, errors in errors_of.items():
+        for e in errors:
+            if any(_explains(e, f) for f in violations.get(file, [])):
+                found[e["kind"]] += 1
+            else:
+                missed.append({"file": file, **{k: e.get(k) for k in ("kind", "table", "line", "lines", "expected",
+                                                                       "printed", "note")},
+                               "violations_on_filing": [(f.check, f.where.get("line")) for f in violations.get(file, [])][:5]})
+    false_pos: dict[str, list] = defaultdict(list)
+    explained = 0
+    for file, fs in violations.items():
+        for f in fs:
+            own = any(_explains(e, f) for e in errors_of.get(file, []))
+            carried = f.check == CROSS_CHECK and bool(restated_into.get(file))
+            if own or carried:
+                explained += 1
+            else:
+                false_pos[f.check].append(_describe(f, file))
+    n_errors = sum(len(e) for e in errors_of.values())
+    n_violations = sum(len(v) for v in violations.values())
+    by_kind = Counter(e["kind"] for es in errors_of.values() for e in es)
+    return {
+        "injected_errors": n_errors,
+        "found": sum(found.values()),
+        "recall": sum(found.values()) / n_errors if n_errors else 1.0,
+        "recall_by_kind": {k: f"{found[k]}/{n}" for k, n in sorted(by_kind.items())},
+        "missed": missed,
+        "undetectable_not_counted": undetectable,
+        "violations": n_violations,
+        "explained_violations": explained,
+        "precision": explained / n_violations if n_violations else 1.0,
+        "false_positives_by_check": {c: {"count": len(v), "filings": len({x["file"] for x in v}),
+                                         "examples": v[:EXAMPLES]} for c, v in sorted(false_pos.items(), key=lambda kv: -len(kv[1]))},
+        "findings_by_severity_and_check": {f"{s}:{c}": n for (s, c), n in sorted(Counter(
+            (f.severity, f.check) for f in findings).items())},
+        "mapping": {k: sorted(v) for k, v in CHECKS.items()},
+    }
+
+
+# -- named queries ----------------------------------------------------------------------------
+
+
+def query_params(truth: list[dict]) -> dict[str, dict[str, str]]:
+    """Parameters that exist in this corpus: the hotline's latest holder when the corpus
+    reaches it, else the first department; its latest name; the hotline theme."""
+    holders = [r for r in truth if r["hotline"]["projects"] and r["kind"] == "budget"]
+    org_record = max(holders, key=lambda r: r["year"]) if holders else max(
+        (r for r in truth if r["department"]["id"] == truth[0]["department"]["id"]), key=lambda r: r["year"])
+    org = org_record["department"]["name"]
+    params = {"budget-overview": {"org": org}, "lineage": {"org": org}, "prior-year-check": {"org": org},
+              "duty-history": {"theme": "hotline"}, "money-by-theme": {"theme": "hotline"}}
+    if holders:
+        params["project-history"] = {"project": org_record["hotline"]["projects"][0]["name"]}
+    return params
+
+
+def _value(row: dict, key: str) -> str | None:
+    term = row.get(key)
+    return None if term is None else term.value
+
+
+def _check_overview(rows: list[dict], truth: list[dict], org: str) -> dict:
+    dept = next(r["department"]["id"] for r in truth if r["department"]["name"] == org)
+    by_year = {(int(_value(r, "year")), "budget" if _value(r, "phase") == "budget" else "final"): r for r in rows}
+    fields = {"revenue": "revenue", "expenditure": "expenditure", "basicExpenditure": "basic",
+              "projectExpenditure": "project", "threePublic": "three_public"}
+    compared, mismatches, missing_filings, not_stated = 0, [], [], Counter()
+    for r in truth:
+        if r["department"]["id"] != dept or r["errors"]:
+            continue
+        row = by_year.get((r["year"], r["kind"]))
+        if row is None:
+            missing_filings.append(r["file"])
+            continue
+        for column, key in fields.items():
+            got = _value(row, column)
+            if got is None:
+                not_stated[column] += 1
+                continue
+            compared += 1
+            if Decimal(got) != Decimal(r["totals"][key]):
+                mismatches.append({"file": r["file"], "column": column, "query": got, "truth": r["totals"][key]})
+    return {"ok": not mismatches and not missing_filings, "compared": compared, "mismatches": mismatches[:EXAMPLES],
+            "mismatch_count": len(mismatches), "missing_filings": missing_filings[:EXAMPLES],
+            "not_stated_by_column": dict(not_stated)}
+
+
+def _check_duties(rows: list[dict], truth: list[dict], file_of: dict[str, str]) -> dict:
+    want = {(r["year"], r["department"]["name"]) for r in truth if r["hotline"]["duty_line"]}
+    got = {(int(_value(r, "year")), _value(r, "name")) for r in rows}
+    want_at = {(r["file"], r["hotline"]["duty_line"]) for r in truth if r["hotline"]["duty_line"]}
+    got_at = {(file_of.get(_value(r, "filing"), ""), int(_value(r, "line") or 0)) for r in rows}
+    return {"ok": want == got and want_at <= got_at, "expected_year_names": len(want),
+            "missing": sorted(want - got)[:EXAMPLES], "unexpected": sorted(got - want)[:EXAMPLES],
+            "duty_lines_missing": sorted(want_at - got_at)[:EXAMPLES]}
+
+
+def _check_money(rows: list[dict], truth: list[dict], file_of: dict[str, str]) -> dict:
+    got = defaultdict(list)
+    for r in rows:
+        got[(file_of.get(_value(r, "filing"), ""), _value(r, "title"))].append(Decimal(_value(r, "amount")))
+    expected, exact, missing, wrong = 0, 0, [], []
+    for r in truth:
+        if r["kind"] != "budget":
+            continue
+        for p in r["hotline"]["projects"]:
+            expected += 1
+            amounts = got.get((r["file"], p["name"]))
+            want = Decimal(p["amount"])
+            if not amounts:
+                missing.append({"file": r["file"], "title": p["name"], "truth": p["amount"]})
+            elif any(a == want for a in amounts):
+                exact += 1
+            elif not any(abs(a - want) <= HALF_WAN_CENT for a in amounts):
+                wrong.append({"file": r["file"], "title": p["name"], "truth": p["amount"], "query": [str(a) for a in amounts]})
+    truth_keys = {(r["file"], p["name"]) for r in truth for p in r["hotline"]["projects"]}
+    extra = sorted({k[1] for k in got if k not in truth_keys})
+    return {"ok": not missing and not wrong, "expected_projects": expected, "exact": exact,
+            "within_rounding": expected - exact - len(missing) - len(wrong), "missing": missing[:EXAMPLES],
+            "wrong": wrong[:EXAMPLES], "other_titles_in_theme": extra[:EXAMPLES]}
+
+
+def check_queries(results: dict[str, list[dict]], truth: list[dict], params: dict, file_of: dict[str, str]) -> dict:
+    file_of = {iri: Path(f).name for iri, f in file_of.items()}
+    return {
+        "budget-overview": _check_overview(results["budget-overview"], truth, params["budget-overview"]["org"]),
+        "duty-history": _check_duties(results["duty-history"], truth, file_of),
+        "money-by-theme": _check_money(results["money-by-theme"], truth, file_of),
+    }
