@@ -115,14 +115,18 @@ def test_amount_datatype_unit_and_year_range():
 
 def test_classification_codes_must_match_their_scheme_pattern():
     good = table(3, "部门支出总体情况表", [row(20, {"total": "10.00"}, "2010301", "行政运行")])
-    assert not found(run(filing(tables=[good])), "Observation-functionalClass")
-    unit_code = table(10, "政府购买服务预算财政拨款明细表", [row(20, {"amount": "10.00"}, "295001", "单位")], columns=("amount",))
-    bad = found(run(filing(tables=[unit_code])), "Observation-functionalClass", "Violation")
-    assert bad and bad[0].values["value"].endswith("/fn/295001") and bad[0].where["table"] == 10
-    econ = table(6, "一般公共预算基本支出情况表", [row(20, {"total": "10.00"}, "341001", "单位")], columns=("total",))
-    assert found(run(filing(tables=[econ])), "Observation-economicClass", "Violation")
-    econ_ok = table(6, "一般公共预算基本支出情况表", [row(20, {"total": "10.00"}, "30101", "基本工资")], columns=("total",))
-    assert not found(run(filing(tables=[econ_ok])), "Observation-economicClass")
+    findings = run(filing(tables=[good]))
+    assert not found(findings, "Observation-functionalClass") and not found(findings, "Observation-economicClass")
+    f = filing(tables=[good])
+    obs = next(t.subject for t in mapped(f).triples if t.predicate == kgo("functionalClass"))
+    code = "https://w3id.org/kg/code/"
+    triples, graph = edit(f, add=[ox.Triple(obs, kgo("functionalClass"), ox.NamedNode(code + "fn/295001")),  # a unit code
+                                  ox.Triple(obs, kgo("economicClass"), ox.NamedNode(code + "econ/341001")),
+                                  ox.Triple(obs, kgo("economicClass"), ox.NamedNode(code + "gecon/50101"))])
+    findings = run(triples=triples, graph=graph)
+    bad = found(findings, "Observation-functionalClass", "Violation")
+    assert len(bad) == 1 and bad[0].values["value"].endswith("/fn/295001") and bad[0].where["table"] == 3
+    assert [f.values["value"].rsplit("/", 2)[-2:] for f in found(findings, "Observation-economicClass")] == [["econ", "341001"]]
 
 
 def test_codes_missing_from_the_scheme_are_a_warning_listing_them():

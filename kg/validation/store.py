@@ -35,5 +35,5 @@ def validate_store(store, filings: list[str] | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for filing in targets:
         findings.extend(validate_filing(store, filing))
-    findings.extend(validate_cross_filing(store, targets))
+    findings.extend(validate_cross_filing(store, filings))  # None: one unrestricted pass
     return sort_findings(findings)
