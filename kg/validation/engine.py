@@ -35,9 +35,11 @@ _FINDING_SEGMENT = "/finding/"
 
 
 def filing_triples(source, filing: str) -> list[ox.Triple]:
-    """The triples of ``filing``'s graph: from a kg Store, or from the triples given
-    (findings stored by an earlier load are left out)."""
-    if hasattr(source, "construct"):
+    """The triples of ``filing``'s graph: from a kg Store, a pyoxigraph Store (its named graph
+    ``filing``), or the triples given. Findings stored by an earlier load are left out."""
+    if isinstance(source, ox.Store):
+        triples = [q.triple for q in source.quads_for_pattern(None, None, None, ox.NamedNode(filing))]
+    elif hasattr(source, "construct"):
         triples = source.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{filing}> {{ ?s ?p ?o }} }}")
     else:
         triples = list(source)
