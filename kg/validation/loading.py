@@ -23,7 +23,8 @@ from kg.validation.triples import findings_to_triples
 def _validation_version() -> str:
     """A hash of the shapes and the validation code: when they change, graphs are revalidated."""
     digest = hashlib.sha256()
-    for path in sorted(SHAPES_DIR.glob("*.*")) + sorted((ROOT / "kg" / "validation").glob("*.py")):
+    shapes = sorted(SHAPES_DIR.glob("*.ttl")) + sorted(SHAPES_DIR.glob("*.rq"))
+    for path in shapes + sorted((ROOT / "kg" / "validation").glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
