@@ -139,6 +139,15 @@ def test_codes_missing_from_the_scheme_are_a_warning_listing_them():
     assert set(warning[0].values["codes"].split(", ")) == {"2999998", "2999997"}
 
 
+def test_a_code_printed_with_another_codes_name_is_a_warning():
+    def detail(name):
+        return table(3, "部门支出总体情况表", [row(20, {"total": "10.00"}, "2010301", name)], columns=("total",))
+    assert not found(run(filing(tables=[detail("行政运行")])), "CodeName")
+    assert not found(run(filing(tables=[detail("12341热线项目")])), "CodeName")  # a project's name, not a code's
+    swapped = found(run(filing(tables=[detail("一般行政管理事务")])), "CodeName", "Warning")
+    assert len(swapped) == 1 and "2010302" in swapped[0].values["otherCode"].split(", ") and swapped[0].values["label"] == "行政运行"
+
+
 def test_an_observation_needs_an_amount_or_the_malformed_flag():
     f = filing([total_figure()])
     triples, graph = edit(f, drop=["#amount"])
@@ -281,6 +290,15 @@ def test_basic_plus_project_is_the_stated_total_expenditure():
     assert len(gap) == 1 and gap[0].values["difference"] == "10" and gap[0].where["line"] == 30
     rounding = run(filing(budget_facts("0.60", "0.39", "1.00", unit="万元")))
     assert found(rounding, "PartsSumRounding", "Warning") and not found(rounding, "PartsSum")
+
+
+def test_personnel_plus_public_is_the_stated_basic_expenditure():
+    def basic(public):
+        return [fact("basic_expenditure", 22, amount=amt("100.00", "元", 22), label="基本支出预算"),
+                fact("personnel_expenditure", 22, amount=amt("70.00", "元", 22), label="人员支出"),
+                fact("public_expenditure", 22, amount=amt(public, "元", 22), label="公用支出")]
+    assert not found(run(filing(basic("30.00"))), "PartsSum")
+    assert found(run(filing(basic("20.00"))), "PartsSum", "Violation")
 
 
 def test_items_listed_under_a_total_stay_within_it_and_an_enumeration_adds_up():

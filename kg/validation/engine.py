@@ -1,7 +1,7 @@
 """Validate one filing's graph with pyshacl.
 
 The graph of ONE filing (its own triples, the helper statements of ``derive``, the
-classification concepts it uses and the disclosure template) goes into a fresh in-memory
+classification concepts it uses or names, and the disclosure template) goes into a fresh in-memory
 pyoxigraph Store. pyshacl then runs twice, each part of the shapes where it is fast
 (measured, see ``run_shapes``): the SPARQL-based constraints on that Oxigraph store, each
 query once (they target the single kgo:Filing node); the core constraints on an rdflib copy of
@@ -19,7 +19,7 @@ import rdflib
 from pyshacl.graph_abstraction import OxigraphDataGraph
 from rdflib.namespace import RDF, SH
 
-from kg.namespaces import KGO, PROV
+from kg.namespaces import KGO, PROV, SKOS
 from kg.validation.derive import derive_triples
 from kg.validation.findings import Finding, sort_findings
 from kg.validation.shapes import (
@@ -54,7 +54,9 @@ def validation_store(triples: Iterable[ox.Triple], filing: str) -> ox.Store:
     db.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in derive_triples(db, filing))
     concepts = [s["c"].value for s in db.query(
         f"SELECT DISTINCT ?c WHERE {{ ?o <{KGO}functionalClass>|<{KGO}economicClass> ?c }}")]
-    extra = vocabulary().triples_for(concepts) + list(template_triples())
+    names = [s["n"].value for s in db.query(
+        f"SELECT DISTINCT ?n WHERE {{ ?o <{KGO}table> ?t ; <{SKOS}note> ?n ; <{KGO}functionalClass>|<{KGO}economicClass> ?c }}")]
+    extra = vocabulary().triples_for(concepts, names) + list(template_triples())
     db.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in extra)
     return db
 

@@ -46,6 +46,7 @@ FORM_MEASURES = {"total": "department_total", "basic": "basic_expenditure",
 # needs every part.
 PART_RULES: list[tuple[str, tuple[str, ...], bool, str]] = [
     ("expenditure_total", ("basic_expenditure", "project_expenditure"), True, "year"),
+    ("basic_expenditure", ("personnel_expenditure", "public_expenditure"), True, "year"),
     ("three_public_total", ("three_public_abroad", "three_public_reception", "three_public_vehicle"), True, "year+table"),
     ("three_public_vehicle", ("three_public_vehicle/vehicle_purchase", "three_public_vehicle/vehicle_operation"), True, "year+table"),
     ("department_total", ("basic_expenditure", "project_expenditure", "department_other"), True, "fact"),

@@ -139,6 +139,7 @@ class Vocabulary:
 
     def __init__(self, path: Path = CLASSIFICATION_FILE):
         self.by_subject: dict[str, list[ox.Triple]] = {}
+        self.by_label: dict[str, set[str]] = {}  # a name (without spaces) -> concepts with that label
         self.schemes: list[ox.Triple] = []
         if not path.exists():
             return
@@ -150,12 +151,25 @@ class Vocabulary:
                 self.by_subject.setdefault(t.subject.value, []).append(t)
                 if t.predicate == rdf_type and t.object == scheme_type:
                     self.schemes.append(t)
+                if t.predicate.value in _LABELS:
+                    self.by_label.setdefault(_squash(t.object.value), set()).add(t.subject.value)
 
-    def triples_for(self, concepts) -> list[ox.Triple]:
+    def triples_for(self, concepts, names=()) -> list[ox.Triple]:
+        """The scheme nodes, the ``concepts`` and the concepts labelled with one of ``names``."""
+        wanted = set(concepts)
+        for name in names:
+            wanted |= self.by_label.get(_squash(name), set())
         out = list(self.schemes)
-        for c in concepts:
+        for c in sorted(wanted):
             out.extend(self.by_subject.get(c, ()))
         return out
+
+
+_LABELS = {"http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel"}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 @lru_cache(maxsize=1)
