@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -507,19 +506,6 @@ def test_same_prose_facts_without_tables(prefix):
     facts0, names0, probs0 = extract_facts(src.lines, set(), [], ident)
     assert [f.to_dict() for f in facts0] == [f.to_dict() for f in fs]
     assert names0 == names and probs0 == probs
-
-
-@pytest.mark.parametrize("prefix", PREFIXES)
-def test_speed(prefix):
-    src = read_source(path(prefix))
-    tables, table_lines, _ = parse_tables(src.lines)
-    best = 1.0
-    for _ in range(3):
-        t0 = time.perf_counter()
-        ident = identify(src.lines, tables)
-        extract_facts(src.lines, table_lines, tables, ident)
-        best = min(best, time.perf_counter() - t0)
-    assert best < 0.05
 
 
 # --- malformed figures ------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -416,10 +415,3 @@ def test_table_without_unit_and_wide_row():
     assert t.unit is None and t.rows[0].values["amount"].unit == "元"
     assert sorted(p.kind for p in problems) == ["row_width", "unit_assumed"]
     assert t.rows[0].values["col:3"].value == d("7")
-
-
-def test_speed():
-    source = read_source(FILINGS / F2019).lines
-    start = time.perf_counter()
-    parse_tables(source)
-    assert time.perf_counter() - start < 0.1
