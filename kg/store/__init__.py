@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Union
 
+import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from kg.errors import StoreError
@@ -110,10 +111,22 @@ class Store(ABC):
         merge (set union) of all graphs, which loses which filing stated what: use a
         dataset format to keep that."""
 
-    @abstractmethod
     def load_file(self, graph: str, path: str | os.PathLike, base_iri: str | None = None) -> int:
         """Replace ``graph`` with the triples of an RDF file (format from its extension),
         resolving relative IRIs against ``base_iri``. Returns the number of triples."""
+        path = Path(path)
+        try:
+            fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+        except ValueError:
+            fmt = None
+        if fmt is None or fmt.supports_datasets:
+            raise StoreError(f"{path}: not an RDF graph file (expected .ttl, .nt, .rdf …)")
+        try:
+            triples = list(ox.parse(path=str(path), format=fmt, base_iri=base_iri))
+        except (SyntaxError, OSError) as e:
+            raise StoreError(f"{path}: {e}") from None
+        self.replace_graph(graph, triples)
+        return len(triples)
 
     @abstractmethod
     def close(self) -> None: ...

@@ -78,20 +78,6 @@ class EmbeddedStore(Store):
     def update(self, sparql: str) -> None:
         self._write(sparql, what="update")
 
-    def load_file(self, graph: str, path: str | os.PathLike, base_iri: str | None = None) -> int:
-        path = Path(path)
-        try:
-            fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
-        except ValueError:
-            fmt = None
-        if fmt is None or fmt.supports_datasets:
-            raise StoreError(f"{path}: not an RDF graph file (expected .ttl, .nt, .rdf …)")
-        try:
-            triples = list(ox.parse(path=str(path), format=fmt, base_iri=base_iri))
-        except (SyntaxError, OSError) as e:
-            raise StoreError(f"{path}: {e}") from None
-        self.replace_graph(graph, triples)
-        return len(triples)
 
     def _write(self, update: str, what: str) -> None:
         if self.read_only:

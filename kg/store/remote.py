@@ -25,9 +25,7 @@ Settings (URLs, credentials, timeouts) are described in kg.store.remote_config.
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 from urllib.parse import quote, urlencode
 
@@ -127,20 +125,6 @@ class RemoteStore(Store):
         self._check_writable("update")
         self._update(sparql, "update")
 
-    def load_file(self, graph: str, path: str | os.PathLike, base_iri: str | None = None) -> int:
-        path = Path(path)
-        try:
-            fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
-        except ValueError:
-            fmt = None
-        if fmt is None or fmt.supports_datasets:
-            raise StoreError(f"{path}: not an RDF graph file (expected .ttl, .nt, .rdf …)")
-        try:
-            triples = list(ox.parse(path=str(path), format=fmt, base_iri=base_iri))
-        except (SyntaxError, OSError) as e:
-            raise StoreError(f"{path}: {e}") from None
-        self.replace_graph(graph, triples)
-        return len(triples)
 
     def _update(self, sparql: str, what: str) -> None:
         self._graphs_cache = None
