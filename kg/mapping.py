@@ -26,7 +26,8 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from kg.amounts import UNIT_MULTIPLIERS, Amount
 from kg.model import BUDGET, Fact, Filing, Row, Table
-from kg.namespaces import CODE, DCT, KGO, OBEU_DIM, ORG, PROV, QB, RDF, SKOS, XSD
+from kg.namespaces import CODE, DCT, OBEU_DIM, ORG, PROV, QB, RDF, SKOS, XSD, kgo
+from kg.namespaces import iri as _n
 from kg.projects import compact_title, row_project_name
 from kg.register import Register
 from kg.themes import theme_triples
@@ -45,14 +46,6 @@ _EVENT_TYPES = {
     "rename": "Rename", "transfer": "DutyTransfer", "merge": "Merger",
     "establish": "Establishment", "abolish": "Abolition",
 }
-
-
-def kgo(local: str) -> NamedNode:
-    return NamedNode(KGO + local)
-
-
-def _n(ns: str, local: str) -> NamedNode:
-    return NamedNode(ns + local)
 
 
 def decimal_literal(value: Decimal) -> Literal:
