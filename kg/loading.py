@@ -154,7 +154,8 @@ class Loader:
         return result
 
     def load_file(self, path: str | Path) -> LoadResult:
-        return next(iter(self.load_paths([path])))
+        """Load one file; runs load_paths to its end, so the links graph is refreshed too."""
+        return list(self.load_paths([path]))[0]
 
     def load_paths(self, paths: Iterable[str | Path], on_result: Callable[[LoadResult], None] | None = None) -> Iterator[LoadResult]:
         """Load files and directories; yields one result per file once it is written.
