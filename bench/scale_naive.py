@@ -23,7 +23,8 @@ import rdflib
 
 from kg.store import open_store
 from kg.validation import filings_in
-from kg.validation.engine import _rdflib_term, filing_triples, validation_store
+from kg.validation.engine import filing_triples, validation_store
+from kg.validation.pyshacl_engine import rdflib_term
 from kg.validation.shapes import LAYERS, shapes_graph
 
 
@@ -33,7 +34,7 @@ def union_graph(location: str) -> tuple[rdflib.Graph, int]:
         filings = [f["iri"] for f in filings_in(store)]
         for iri in filings:
             for q in validation_store(filing_triples(store, iri), iri):
-                g.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+                g.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
     return g, len(filings)
 
 

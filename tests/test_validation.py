@@ -238,6 +238,9 @@ def test_kg_validate_json_and_exit_codes(location):
     assert "sh:ValidationReport" in turtle.output
     assert runner.invoke(main, ["validate", "--store", location, "--filing", "nope"]).exit_code == 2
     assert runner.invoke(main, ["validate", "--store", location, "--format", "xml"]).exit_code == 2
+    reference = runner.invoke(main, ["validate", "--store", location, "--filing", "2020-budget", "--engine", "pyshacl"])
+    assert reference.exit_code == 1 and reference.output == one_filing.output  # the same findings, word for word
+    assert runner.invoke(main, ["validate", "--store", location, "--engine", "shaclex"]).exit_code == 2
 
 
 def test_kg_load_strict_option(tmp_path):

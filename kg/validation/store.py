@@ -29,11 +29,12 @@ def resolve_filing(store, ident: str) -> str:
     raise KgError(f"{ident!r} names {len(matches)} filings: " + ", ".join(matches))
 
 
-def validate_store(store, filings: list[str] | None = None) -> list[Finding]:
-    """Per-filing validation of ``filings`` (default every filing), then the cross-filing check."""
+def validate_store(store, filings: list[str] | None = None, engine: str = "native") -> list[Finding]:
+    """Per-filing validation of ``filings`` (default every filing) with ``engine``, then the
+    cross-filing check."""
     targets = filings if filings is not None else [f["iri"] for f in filings_in(store)]
     findings: list[Finding] = []
     for filing in targets:
-        findings.extend(validate_filing(store, filing))
+        findings.extend(validate_filing(store, filing, engine=engine))
     findings.extend(validate_cross_filing(store, filings))  # None: one unrestricted pass
     return sort_findings(findings)
