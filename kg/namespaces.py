@@ -11,6 +11,8 @@ them; ``PREFIXES`` gives the customary prefix for each (for Turtle output and qu
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pyoxigraph import NamedNode
 
 # our own terms
@@ -72,7 +74,10 @@ def iri(namespace: str, local: str = "") -> NamedNode:
     return NamedNode(namespace + local)
 
 
+@lru_cache(maxsize=4096)
 def kgo(local: str) -> NamedNode:
+    """The NamedNode of a kg ontology term (cached: the mapper asks for a few dozen terms
+    hundreds of thousands of times)."""
     return NamedNode(KGO + local)
 
 
