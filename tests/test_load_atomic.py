@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from kg.loading import FINGERPRINT, Loader
 from kg.paths import SAMPLE_FILINGS_DIR
 from kg.register import Register
@@ -18,7 +20,7 @@ from kg.loading import Loader
 from kg.register import Register
 from kg.store import open_store
 store = open_store(sys.argv[1])
-loader = Loader(store, validate=False)
+loader = Loader(store, validate=False, jobs=int(sys.argv[3]))
 loader.register = Register(loader.base_iri)  # every copy its own organisation
 for result in loader.load_paths([sys.argv[2]]):
     print(result.status, flush=True)
@@ -46,14 +48,15 @@ def expected_counts(folder, tmp_path) -> dict[str, int]:
         return counts
 
 
-def test_killed_load_leaves_graphs_complete_or_absent(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: filings prepared in worker processes (kg.load_pool)
+def test_killed_load_leaves_graphs_complete_or_absent(tmp_path, jobs):
     folder = tmp_path / "filings"
     folder.mkdir()
     make_copies(folder, 12)
     expected = expected_counts(folder, tmp_path)
     location = str(tmp_path / "kg-store")
     for delay in (0.0, 0.05, 0.3):
-        proc = subprocess.Popen([sys.executable, "-c", LOADER_SCRIPT, location, str(folder)],
+        proc = subprocess.Popen([sys.executable, "-c", LOADER_SCRIPT, location, str(folder), str(jobs)],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         while proc.stdout.readline().strip() not in ("loaded", ""):  # a first batch is written
             pass

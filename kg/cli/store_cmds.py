@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -35,7 +36,12 @@ def _echo_result(result: LoadResult) -> None:
 @click.option("--strict", is_flag=True,
               help="Reject (do not write) a filing whose validation finds violations; by default it is "
                    "loaded with its findings stored in its graph.")
-def load(paths: tuple[str, ...], store_location: str, base_iri: str, include_personal: bool, strict: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
+              show_default="the number of CPUs", metavar="N",
+              help="Parse, map and validate filings in N worker processes while this process alone writes "
+                   "the store; 1 does everything in this process (as do runs of fewer than 4 files).")
+def load(paths: tuple[str, ...], store_location: str, base_iri: str, include_personal: bool, strict: bool,
+         jobs: int) -> None:
     """Load filings (files, or directories of *.txt) into the store.
 
     Each filing becomes one named graph, written atomically; one line per filing says
@@ -45,13 +51,14 @@ def load(paths: tuple[str, ...], store_location: str, base_iri: str, include_per
     \b
     Example:
         kg load filings/xicheng
+        kg load --jobs 4 corpus/
         kg --help; kg load --store /data/kg-store some/filing.txt
     """
     files = expand_paths(paths)
     if not files:
         raise click.UsageError("no filings found in the given paths")
     with open_store(store_location) as store:
-        loader = Loader(store, base_iri, include_personal, strict=strict)
+        loader = Loader(store, base_iri, include_personal, strict=strict, jobs=jobs)
         loader.ensure_reference_graphs()
         show_bar = len(files) > 20 and sys.stderr.isatty()
         results = []
