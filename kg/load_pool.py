@@ -14,13 +14,15 @@ terms ~200 ms.)
 
 A bug in a worker raises WorkerError with the worker's traceback, a worker that dies raises
 WorkerError, a KgError is raised as a KgError. Workers ignore SIGINT: on Ctrl-C, an error or the
-caller stopping early the workers are terminated; a worker whose parent died exits by itself.
+caller stopping early the workers are terminated; workers whose parent died remove the spool
+and exit by themselves.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -113,16 +115,17 @@ def _unpack(outcome: tuple) -> Prepared:
 
 def _serve(tasks, results, settings: LoadSettings, known: dict[str, str], spool: str, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    threading.Thread(target=_exit_when_orphaned, args=(parent, spool), daemon=True).start()
     while (task := tasks.get()) is not None:
         index, path = task
         results.send((index, _prepare(path, settings, known, os.path.join(spool, f"{index}.nt"))))
 
 
-def _exit_when_orphaned(parent: int) -> None:
-    """A parent killed outright (SIGKILL) cannot stop its workers: leave on our own."""
+def _exit_when_orphaned(parent: int, spool: str) -> None:
+    """A parent killed outright (SIGKILL) cannot stop its workers or remove the spool: do both."""
     while os.getppid() == parent:
         time.sleep(1)
+    shutil.rmtree(spool, ignore_errors=True)
     os._exit(1)
 
 
