@@ -8,9 +8,8 @@ pile up; results come back in input order.
 Workers must not wait for the caller: its store writes hold the GIL for a whole batch
 (pyoxigraph ``bulk_extend``), so no thread of the caller's can feed workers or read results
 meanwhile. Hence the plumbing is plain: paths go into one task queue a window ahead, and each
-worker writes its triples to an N-Triples file in a spool folder and sends only a small message
-on its own pipe. (N-Triples: ~20 ms to write and parse back 10,000 triples; pickling pyoxigraph
-terms ~200 ms.)
+worker writes the filing's N-Triples (kg.loading.Prepared.data) to a file in a spool folder and
+sends only a small message on its own pipe; the caller bulk-loads those bytes as they are.
 
 A bug in a worker raises WorkerError with the worker's traceback, a worker that dies raises
 WorkerError, a KgError is raised as a KgError. Workers ignore SIGINT: on Ctrl-C, an error or the
@@ -33,8 +32,6 @@ from dataclasses import replace
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Iterator
-
-from pyoxigraph import RdfFormat, parse, serialize
 
 from kg.errors import KgError
 from kg.loading import LoadSettings, Prepared, prepare_filing
@@ -106,7 +103,7 @@ def _unpack(outcome: tuple) -> Prepared:
         raise WorkerError(outcome[1])
     _, prepared, spooled = outcome
     if spooled is not None:
-        prepared.triples = [q.triple for q in parse(path=spooled, format=RdfFormat.N_TRIPLES)]
+        prepared.data = Path(spooled).read_bytes()
         os.remove(spooled)
     return prepared
 
@@ -132,10 +129,10 @@ def _exit_when_orphaned(parent: int, spool: str) -> None:
 def _prepare(path: Path, settings: LoadSettings, known: dict[str, str], spooled: str) -> tuple:
     try:
         prepared = prepare_filing(path, settings, known.get)
-        if prepared.triples is None:
+        if prepared.data is None:
             return "ok", prepared, None
-        serialize(prepared.triples, spooled, format=RdfFormat.N_TRIPLES)
-        return "ok", replace(prepared, triples=None), spooled
+        Path(spooled).write_bytes(prepared.data)
+        return "ok", replace(prepared, data=None), spooled
     except KgError as exc:
         return "kg-error", str(exc)
     except Exception:  # a bug: its traceback goes to the parent (the exception may not pickle)

@@ -12,12 +12,13 @@ processes (kg.load_pool, ``Loader(jobs=N)``); only the Loader's process writes t
 from __future__ import annotations
 
 import hashlib
+import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from kg.errors import FilingError, KgError
 from kg.links import LINKS_GRAPH, refresh_links
@@ -57,6 +58,7 @@ class LoadResult:
     reason: str = ""
     unresolved: list[str] = field(default_factory=list)
     findings: list = field(default_factory=list)  # kg.validation.Finding, when validated on load
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: parse, map, validate, serialise
 
     @property
     def ok(self) -> bool:
@@ -91,13 +93,18 @@ class LoadSettings:
 
 @dataclass
 class Prepared:
-    """One file made ready to write: its result, the triples to write (None: nothing to
-    write), its fingerprint and the stored fingerprint it was compared with."""
+    """One file made ready to write: its result, its graph as N-Triples (None: nothing to
+    write), its fingerprint and the stored fingerprint it was compared with. N-Triples,
+    because that is what crosses from a worker process cheaply and what the embedded store
+    bulk-loads without a Python object per triple."""
 
     result: LoadResult
-    triples: list[Triple] | None = None
+    data: bytes | None = None
     fingerprint: str = ""
     previous: str | None = None
+
+    def triples(self) -> list[Triple]:
+        return [q.triple for q in parse(self.data, format=RdfFormat.N_TRIPLES)] if self.data else []
 
 
 def prepare_filing(path: str | Path, settings: LoadSettings, stored: Callable[[str], str | None]) -> Prepared:
@@ -105,8 +112,10 @@ def prepare_filing(path: str | Path, settings: LoadSettings, stored: Callable[[s
 
     The per-file work of every load, in this process or in a worker (kg.load_pool); it never
     touches the store. An unchanged filing costs only its parse."""
+    clock = _Clock()
     try:
         filing = parse_file(path)
+        clock.lap("parse")
     except FilingError as exc:
         reason = exc.reason if exc.line is None else f"line {exc.line}: {exc.reason}"
         return Prepared(LoadResult(str(path), "rejected", reason=reason))
@@ -117,16 +126,34 @@ def prepare_filing(path: str | Path, settings: LoadSettings, stored: Callable[[s
     if previous == fingerprint:
         return Prepared(LoadResult(str(path), "unchanged", graph), None, fingerprint, previous)
     mapped = map_filing(filing, settings.register, settings.base_iri, settings.include_personal)
+    clock.lap("map")
     # -- validation on load (kg.validation): findings are written with the filing ---------
     verdict = check_filing(graph, mapped.triples, settings.strict) if settings.validate else Verdict()
+    clock.lap("validate")
     if verdict.reason:
-        result = LoadResult(str(path), "rejected", graph, reason=verdict.reason, findings=verdict.findings)
+        result = LoadResult(str(path), "rejected", graph, reason=verdict.reason, findings=verdict.findings,
+                            timings=clock.laps)
         return Prepared(result, None, fingerprint, previous)
     triples = mapped.triples + verdict.triples + [Triple(NamedNode(graph), FINGERPRINT, Literal(fingerprint))]
+    data = serialize(triples, format=RdfFormat.N_TRIPLES)
+    clock.lap("serialise")
     status = "loaded" if previous is None else "replaced"
     result = LoadResult(str(path), status, graph, len(triples), unresolved=mapped.unresolved_names,
-                        findings=verdict.findings)
-    return Prepared(result, triples, fingerprint, previous)
+                        findings=verdict.findings, timings=clock.laps)
+    return Prepared(result, data, fingerprint, previous)
+
+
+class _Clock:
+    """Seconds spent in each step of preparing a file (LoadResult.timings; the benchmarks read them)."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps[step] = now - self._last
+        self._last = now
 
 
 class Loader:
@@ -190,7 +217,7 @@ class Loader:
     def prepare(self, path: str | Path) -> tuple[LoadResult, list[Triple] | None]:
         """Parse and map one file against the store: its result and the triples to write (None: nothing to write)."""
         prepared = prepare_filing(path, self.settings, self.stored_fingerprint)
-        return self._unchanged(prepared.result), prepared.triples
+        return self._unchanged(prepared.result), (prepared.triples() if prepared.data is not None else None)
 
     def _unchanged(self, result: LoadResult) -> LoadResult:
         """A strict load refuses a filing already stored with violations (the store is unchanged)."""
@@ -235,7 +262,7 @@ class Loader:
             yield from self._flush(batch, known, on_result)
         if graph is not None and known.get(graph) != prepared.previous:  # written since it was prepared
             prepared = prepare_filing(prepared.result.path, self.settings, known.get)
-        if prepared.triples is None:
+        if prepared.data is None:
             yield _report(self._unchanged(prepared.result), on_result)
         elif prepared.result.status == "replaced":
             yield from self._flush(batch, known, on_result)
@@ -248,7 +275,7 @@ class Loader:
     def _replace(self, prepared: Prepared, known: dict[str, str]) -> LoadResult:
         result = prepared.result
         try:
-            self.store.replace_graph(result.graph, prepared.triples)
+            self.store.replace_graph(result.graph, prepared.triples())
         except KgError as exc:
             return LoadResult(result.path, "rejected", result.graph, reason=str(exc))
         known[result.graph] = prepared.fingerprint
@@ -260,7 +287,7 @@ class Loader:
             return
         results, graphs, fingerprints = batch.take()
         try:
-            self.store.add_new_graphs(graphs)
+            self.store.add_new_ntriples(graphs)
             self.changed = True
             known.update(fingerprints)
         except KgError as exc:
@@ -280,19 +307,19 @@ class _Batch:
     """New filings waiting to be written together."""
 
     def __init__(self):
-        self.graphs: dict[str, list[Triple]] = {}
+        self.graphs: dict[str, bytes] = {}  # N-Triples
         self.fingerprints: dict[str, str] = {}
         self.results: list[LoadResult] = []
         self.size = 0
 
     def add(self, prepared: Prepared) -> None:
         graph = prepared.result.graph
-        self.graphs[graph] = prepared.triples
+        self.graphs[graph] = prepared.data
         self.fingerprints[graph] = prepared.fingerprint
         self.results.append(prepared.result)
-        self.size += len(prepared.triples)
+        self.size += prepared.result.triples
 
-    def take(self) -> tuple[list[LoadResult], dict[str, list[Triple]], dict[str, str]]:
+    def take(self) -> tuple[list[LoadResult], dict[str, bytes], dict[str, str]]:
         taken = (self.results, self.graphs, self.fingerprints)
         self.__init__()
         return taken

@@ -175,7 +175,7 @@ def test_at_most_a_window_of_files_is_in_flight(monkeypatch):
     for prepared in prepare_in_pool(files, settings, {}, jobs=2):
         taken.append(Path(prepared.result.path))
         assert len([t for t in handed_out if t is not None]) <= len(taken) - 1 + window
-        assert prepared.result.status == "loaded" and prepared.triples
+        assert prepared.result.status == "loaded" and prepared.data
     assert taken == files  # in input order
     assert handed_out[:window] == list(enumerate(files[:window]))
 

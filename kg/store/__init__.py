@@ -77,6 +77,13 @@ class Store(ABC):
         for graph, triples in graphs.items():
             self.replace_graph(graph, triples)
 
+    def add_new_ntriples(self, graphs: dict[str, bytes]) -> None:
+        """``add_new_graphs`` with each graph given as N-Triples (what kg.loading's workers
+        produce): the embedded store bulk-loads them without building a Python object per
+        triple; this default parses them."""
+        self.add_new_graphs({g: [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+                             for g, data in graphs.items()})
+
     @abstractmethod
     def drop_graph(self, graph: str) -> None:
         """Remove a graph and its triples (no error if it does not exist)."""
