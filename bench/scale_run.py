@@ -7,15 +7,17 @@ Phases, timed separately, each written to OUT.json as soon as it ends (a run sto
 limit still leaves what it measured):
 
 ``generate``  bench.generate into DIR/corpus (not part of kg's cost).
-``parse``     kg.parsing.parse_file over every file.
-``load``      kg.loading.Loader(validate=False).load_paths into a fresh on-disk store: parse + map
-              + bulk ingestion + the links graph. ``map_load_s`` = load − parse (the parse phase
-              measured just before on the same files).
+``load``      what ``kg load --jobs J`` does (J = the machine's cores): kg.loading.Loader(validate=True,
+              jobs=J).load_paths into a fresh on-disk store: every file parsed, mapped and validated
+              in J worker processes, written by this one, then the links graph. Its wall time is
+              the pipeline's; the workers' CPU seconds per step (parse, map, validate, serialise:
+              LoadResult.timings) and this process's CPU seconds in store writes and in the links
+              graph say where it goes.
+``cross``     the cross-filing check (kg.validation.validate_cross_filing) over the loaded store:
+              the rest of what "parsed, loaded and validated" takes.
 ``bulk``      the floor: the store's filing graphs dumped to N-Quads, then pyoxigraph's own
               ``Store.bulk_load`` of that file into a fresh store, in its own process
               (bench/scale_bulk.py; only the load is timed, its memory is not kg's).
-``validate``  what ``kg validate`` does (kg.validation.validate_store): validate_filing for every
-              filing, then validate_cross_filing, timed apart.
 ``queries``   every named query (kg.named_queries), parameters from the ground truth, median of 5.
 ``truth``     the validator's findings against the injected errors, the queries against the
               ground truth (bench/scale_truth.py).
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -41,9 +44,8 @@ from bench.generate import generate
 from kg.loading import Loader
 from kg.namespaces import KGO
 from kg.named_queries import bind, bindings_for, get_query, list_queries
-from kg.parsing import parse_file
 from kg.store import open_store
-from kg.validation import filings_in, validate_cross_filing, validate_filing
+from kg.validation import filings_in, validate_cross_filing
 
 QUERY_REPEAT = 5
 
@@ -51,6 +53,11 @@ QUERY_REPEAT = 5
 def peak_mib() -> float:
     """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_peak_mib() -> float:
+    """The largest peak resident memory of a finished child process (the load's workers)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def du_bytes(path: Path) -> int:
@@ -81,17 +88,46 @@ def timed(fn, *args, **kwargs):
     return value, time.perf_counter() - t0
 
 
-def run_load(corpus: Path, location: Path) -> dict:
+def run_load(corpus: Path, location: Path, jobs: int) -> tuple[dict, list]:
+    """Load (and validate) the corpus as ``kg load --jobs`` does; the figures and the findings."""
+    steps: dict[str, float] = {}
     with open_store(str(location)) as store:
-        loader = Loader(store, validate=False)
+        loader = Loader(store, validate=True, jobs=jobs)
         loader.ensure_reference_graphs()
-        results = list(loader.load_paths([corpus]))
-        statuses = {}
-        for r in results:
+        _time_calls(store, "add_new_ntriples", steps, "write")
+        _time_calls(loader, "refresh_links", steps, "links")
+        statuses, findings, triples, rejected = {}, [], 0, []
+        for r in loader.load_paths([corpus]):  # results are not kept: findings only
             statuses[r.status] = statuses.get(r.status, 0) + 1
-        rejected = [f"{r.path}: {r.reason}" for r in results if not r.ok][:5]
-        return {"filings": sum(r.ok for r in results), "triples": sum(r.triples for r in results),
-                "statuses": statuses, "rejected_examples": rejected, "quads_in_store": store.count()}
+            findings += r.findings
+            triples += r.triples
+            for step, seconds in r.timings.items():
+                steps[step] = steps.get(step, 0.0) + seconds
+            if not r.ok and len(rejected) < 5:
+                rejected.append(f"{r.path}: {r.reason}")
+        figures = {"filings": sum(n for s, n in statuses.items() if s != "rejected"), "triples": triples,
+                   "statuses": statuses, "rejected_examples": rejected, "quads_in_store": store.count(), "jobs": jobs,
+                   "step_seconds": {k: round(v, 3) for k, v in steps.items()}}
+    return figures, findings
+
+
+def _time_calls(obj, method: str, totals: dict[str, float], key: str) -> None:
+    """Wrap ``obj.method`` so that the CPU seconds spent in it add up in ``totals[key]``."""
+    inner = getattr(obj, method)
+
+    def timed_call(*args, **kwargs):
+        t0 = time.process_time()  # CPU of this process (the bulk loader's own threads included)
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            totals[key] = totals.get(key, 0.0) + time.process_time() - t0
+
+    setattr(obj, method, timed_call)
+
+
+def run_cross(location: Path) -> list:
+    with open_store(str(location), read_only=True) as store:
+        return validate_cross_filing(store)
 
 
 def dump_filing_graphs(location: Path, out: Path) -> int:
@@ -112,28 +148,11 @@ def dump_filing_graphs(location: Path, out: Path) -> int:
     return count
 
 
-def parse_all(files: list[Path]) -> None:
-    for path in files:  # nothing kept: the memory peak is one filing's
-        parse_file(path)
-
-
 def run_bulk(nquads: Path, location: Path) -> dict:
     """bench/scale_bulk.py in its own process: the bulk loader's memory is not kg's."""
     out = location.with_suffix(".json")
     subprocess.run([sys.executable, "-m", "bench.scale_bulk", str(nquads), str(location), str(out)], check=True)
     return json.loads(out.read_text(encoding="utf-8"))
-
-
-def run_validate(location: Path) -> tuple[list, dict]:
-    """kg.validation.validate_store, with the per-filing and cross-filing parts timed apart."""
-    with open_store(str(location), read_only=True) as store:
-        filings = [f["iri"] for f in filings_in(store)]
-        t0 = time.perf_counter()
-        findings = [f for iri in filings for f in validate_filing(store, iri)]
-        t1 = time.perf_counter()
-        findings += validate_cross_filing(store, filings)
-        t2 = time.perf_counter()
-    return findings, {"filings": len(filings), "per_filing_s": t1 - t0, "cross_s": t2 - t1, "total_s": t2 - t0}
 
 
 def any_project(location: Path) -> str:
@@ -184,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, required=True, help="a scratch directory (corpus, stores)")
     ap.add_argument("--result", type=Path, required=True)
     ap.add_argument("--naive-timeout", type=float, default=0, help="seconds for the naive baseline; 0 skips it")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes for the load (default: cores)")
     args = ap.parse_args(argv)
     rec = Recorder(args.result, args.n, args.seed)
     corpus, store, bulk = args.work / "corpus", args.work / "store", args.work / "bulk"
@@ -192,22 +212,19 @@ def main(argv: list[str] | None = None) -> int:
     rec.data["manifest"] = {k: manifest[k] for k in ("departments", "filings", "files_with_errors", "errors", "districts")}
     rec.phase("generate", seconds=t)
 
-    files = sorted(corpus.glob("*.txt"))
-    _, t = timed(parse_all, files)
-    rec.phase("parse", seconds=t, filings=len(files))
+    (load, findings), t = timed(run_load, corpus, store, args.jobs)
+    rec.phase("load", seconds=t, store_bytes=du_bytes(store), children_peak_rss_mib=round(children_peak_mib(), 1), **load)
 
-    load, t = timed(run_load, corpus, store)
-    rec.phase("load", seconds=t, map_load_s=t - rec.data["phases"]["parse"]["seconds"],
-              store_bytes=du_bytes(store), **load)
+    cross, t = timed(run_cross, store)
+    findings += cross
+    rec.phase("cross", seconds=t, findings=len(cross))
 
     nquads = args.work / "filings.nq"
     quads = dump_filing_graphs(store, nquads)
     floor = run_bulk(nquads, bulk)
     rec.phase("bulk", seconds=floor["seconds"], quads=quads, store_bytes=du_bytes(bulk),
               bulk_process_peak_rss_mib=round(floor["peak_rss_mib"], 1))
-
-    (findings, split), t = timed(run_validate, store)
-    rec.phase("validate", seconds=t, findings=len(findings), **split)
+    nquads.unlink()
 
     truth = scale_truth.read_truth(corpus)
     params = scale_truth.query_params(truth)

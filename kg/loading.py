@@ -58,7 +58,7 @@ class LoadResult:
     reason: str = ""
     unresolved: list[str] = field(default_factory=list)
     findings: list = field(default_factory=list)  # kg.validation.Finding, when validated on load
-    timings: dict[str, float] = field(default_factory=dict)  # seconds: parse, map, validate, serialise
+    timings: dict[str, float] = field(default_factory=dict)  # CPU seconds: parse, map, validate, serialise
 
     @property
     def ok(self) -> bool:
@@ -144,14 +144,16 @@ def prepare_filing(path: str | Path, settings: LoadSettings, stored: Callable[[s
 
 
 class _Clock:
-    """Seconds spent in each step of preparing a file (LoadResult.timings; the benchmarks read them)."""
+    """CPU seconds of this process spent in each step of preparing a file (LoadResult.timings;
+    the benchmarks read them). CPU, not wall time: on a busy machine the wall time of a step
+    includes waiting for a core."""
 
     def __init__(self):
         self.laps: dict[str, float] = {}
-        self._last = time.perf_counter()
+        self._last = time.process_time()
 
     def lap(self, step: str) -> None:
-        now = time.perf_counter()
+        now = time.process_time()
         self.laps[step] = now - self._last
         self._last = now
 
