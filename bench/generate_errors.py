@@ -197,7 +197,9 @@ def _prior_year(ctx: Context) -> Injection | None:
         wrong += d
     implied = ctx.anchors[key].text is None
     note = "last year's figure " + ("implied by the stated change " if implied else "") + "≠ last year's filing"
-    return Injection("prior_year", {key: Override(wrong)}, key, note=note, extra={"implied": implied})
+    # a 三公 figure stated outright (a 决算's 年初预算, a budget's 上年) no longer adds up with its parts or whole
+    implies = ["restated_figure"] if not implied and re.fullmatch(r"[fp]/(three_public|abroad|reception|cars)/prior", key) else []
+    return Injection("prior_year", {key: Override(wrong)}, key, note=note, implies=implies, extra={"implied": implied})
 
 
 def _malformed(ctx: Context) -> Injection | None:

@@ -34,7 +34,7 @@ CHECKS = {
     "change_wrong": {"StatedChange"},
     "percent_wrong": {"StatedPercent", "StatedShare"},
     "prose_table": {"ProjectAgrees", "FiguresAgree"},
-    "prior_year": {"PriorYearAgrees", "StatedChange", "FiguresAgree"},
+    "prior_year": {"PriorYearAgrees", "BudgetAgrees", "StatedChange", "FiguresAgree"},
     "malformed_amount": {"MalformedAmount", "ParserNote"},
     "unit_mismatch": {"UnitSlip", "ImplausibleUnit"},
     # a wrong figure that the filing states again elsewhere (prose, another table, a change)
