@@ -36,7 +36,7 @@ from typing import Iterator
 from kg.errors import KgError
 from kg.loading import LoadSettings, Prepared, prepare_filing
 
-WINDOW_PER_JOB = 4
+WINDOW_PER_JOB = 16  # files in flight per worker: enough to keep workers busy while the writer ingests a batch (~10 filings)
 
 
 class WorkerError(RuntimeError):

@@ -169,7 +169,7 @@ def test_at_most_a_window_of_files_is_in_flight(monkeypatch):
 
     monkeypatch.setattr(kg.load_pool, "_context", Counting)
     settings = LoadSettings(BASE, include_personal=False, validate=False, strict=False, register=Register.load(BASE))
-    files = SAMPLES * 6
+    files = SAMPLES * (3 * WINDOW_PER_JOB // len(SAMPLES) + 2)  # more files than the window holds
     window = 2 * WINDOW_PER_JOB
     taken = []
     for prepared in prepare_in_pool(files, settings, {}, jobs=2):
