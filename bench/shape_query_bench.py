@@ -230,6 +230,13 @@ def main(argv: list[str] | None = None) -> int:
         fired = sum(len(r) for r in rows[shape].values())
         print(f"  {shape.rsplit('#', 1)[-1]:36s} {ms:7.2f} ms/filing  max {1000 * max(ts):6.2f}  rows {fired}")
     print(f"  {'TOTAL':36s} {total:7.2f} ms/filing")
+    groups: dict[str, list[int]] = {}
+    for i, (key, _, _) in enumerate(runs):
+        groups.setdefault(key.split("/", 1)[0] + (", damaged" if "#mutant" in key else ""), []).append(i)
+    if len(groups) > 1:
+        for group, idx in groups.items():
+            ms = 1000 * sum(ts[i] for ts in times.values() for i in idx) / len(idx)
+            print(f"  {'TOTAL ' + group + f' ({len(idx)})':36s} {ms:7.2f} ms/filing")
 
     rows = {shape.rsplit("#", 1)[-1]: r for shape, r in rows.items()}
     if args.rows:
