@@ -2,7 +2,7 @@
 synthetic corpus of N filings (bench/generate.py) for several N, against the ground truth.
 
     python -m bench.scale [--sizes 100,1000,10000] [--out bench/results] [--seed 1]
-                          [--naive-max 100] [--naive-timeout 600] [--time-limit S]
+                          [--naive-max 100] [--naive-timeout 600] [--time-limit S] [--bulk-max N]
 
 Each N runs in a fresh process (bench/scale_run.py; see it for what each phase times), so the
 peak memory reported is that N's own. Writes OUT/scale.json (everything, with the machine)
@@ -44,12 +44,12 @@ REPO = Path(__file__).resolve().parent.parent
 # -- running -----------------------------------------------------------------------------------
 
 
-def run_size(n: int, seed: int, naive_timeout: float, time_limit: float | None) -> dict:
+def run_size(n: int, seed: int, naive_timeout: float, time_limit: float | None, bulk: bool = True) -> dict:
     """bench.scale_run for one N in a fresh process; what it wrote, also when stopped."""
     with tempfile.TemporaryDirectory(prefix=f"kg-scale-{n}-") as tmp:
         result = Path(tmp) / "result.json"
         cmd = [sys.executable, "-m", "bench.scale_run", "--n", str(n), "--seed", str(seed), "--work", tmp,
-               "--result", str(result), "--naive-timeout", str(naive_timeout)]
+               "--result", str(result), "--naive-timeout", str(naive_timeout)] + ([] if bulk else ["--skip-bulk"])
         status = "done"
         try:
             subprocess.run(cmd, cwd=REPO, timeout=time_limit, check=True)
@@ -246,12 +246,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--naive-max", type=int, default=100, help="largest N for the naive pyshacl baseline (default 100)")
     ap.add_argument("--naive-timeout", type=float, default=600, help="seconds for the naive baseline (default 600)")
     ap.add_argument("--time-limit", type=float, default=None, help="seconds per N; a stopped N reports what it measured")
+    ap.add_argument("--bulk-max", type=int, default=None,
+                    help="largest N for the bulk-loader floor (default: every N; at 10,000 it takes ~13 min)")
     args = ap.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
     runs = []
     for n in sizes:
         print(f"N={n} …", file=sys.stderr, flush=True)
-        runs.append(run_size(n, args.seed, args.naive_timeout if n <= args.naive_max else 0, args.time_limit))
+        runs.append(run_size(n, args.seed, args.naive_timeout if n <= args.naive_max else 0, args.time_limit,
+                             bulk=args.bulk_max is None or n <= args.bulk_max))
     rows = [summarise(r) for r in runs]
     add_ratios(rows)
     report = {"command": "python -m bench.scale " + " ".join(argv if argv is not None else sys.argv[1:]),
