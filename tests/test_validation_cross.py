@@ -168,26 +168,3 @@ def test_another_organisations_budget_is_never_compared(tmp_path, other):
         results = list(Loader(store, validate=False).load_paths([folder]))
         assert BASE + "xicheng-command-centre/2019-final" in {r.graph for r in results}
         assert [f for f in validate_cross_filing(store) if f.check == "BudgetAgrees"] == []
-
-
-def test_per_organisation_datasets_give_the_whole_store_rows(tmp_path):
-    """validate_cross_filing runs both queries once per organisation over that organisation's
-    graphs alone; over the whole store they give the same rows (a generated corpus of several
-    departments, with prior-year errors injected, and the samples)."""
-    from bench.generate import generate
-    from kg.validation.cross import cross_filing_query, final_vs_budget_query, organisation_filings
-
-    generate(tmp_path / "corpus", 80, seed=4, error_rate=0.5)
-    with open_store(str(tmp_path / "store")) as store:
-        list(Loader(store, validate=False).load_paths([tmp_path / "corpus", SAMPLE_FILINGS_DIR]))
-        groups = organisation_filings(store)
-        assert len(groups) > 3 and sum(map(len, groups)) == 85
-        rows = 0
-        for query in (cross_filing_query(), final_vs_budget_query()):
-            whole = sorted(map(str, store.select(query).rows))
-            parts = sorted(str(row) for graphs in groups for row in store.select(query, graphs=graphs).rows)
-            assert parts == whole
-            rows += len(whole)
-        assert rows
-        prior_year = [f for f in validate_cross_filing(store) if f.check == "PriorYearAgrees" and f.severity == "Violation"]
-        assert prior_year and all(f.values["year"] and Decimal(f.values["difference"]) > 0 for f in prior_year)

@@ -93,11 +93,8 @@ class Store(ABC):
         """The IRIs of the named graphs, sorted."""
 
     @abstractmethod
-    def select(self, sparql: str, bindings: dict[str, Term] | None = None,
-               graphs: list[str] | None = None) -> SelectResult:
-        """Run a SELECT query; ``bindings`` pre-binds variables (name without ``?``). With
-        ``graphs``, the query sees only those graphs: their union as its default graph, and
-        them alone as its named graphs."""
+    def select(self, sparql: str, bindings: dict[str, Term] | None = None) -> SelectResult:
+        """Run a SELECT query; ``bindings`` pre-binds variables (name without ``?``)."""
 
     @abstractmethod
     def ask(self, sparql: str, bindings: dict[str, Term] | None = None) -> bool: ...

@@ -109,15 +109,14 @@ class EmbeddedStore(Store):
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._db.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def select(self, sparql: str, bindings: dict[str, Term] | None = None,
-               graphs: list[str] | None = None) -> SelectResult:
+    def select(self, sparql: str, bindings: dict[str, Term] | None = None) -> SelectResult:
         def collect(results):
             if not isinstance(results, ox.QuerySolutions):
                 raise QueryError("expected a SELECT query")
             names = [v.value for v in results.variables]
             return SelectResult(names, [tuple(s[n] for n in names) for s in results])
 
-        return self._query(sparql, bindings, collect, graphs)
+        return self._query(sparql, bindings, collect)
 
     def ask(self, sparql: str, bindings: dict[str, Term] | None = None) -> bool:
         def collect(results):
@@ -135,16 +134,12 @@ class EmbeddedStore(Store):
 
         return self._query(sparql, bindings, collect)
 
-    def _query(self, sparql, bindings, collect, graphs: list[str] | None = None):
+    def _query(self, sparql, bindings, collect):
         substitutions = {ox.Variable(k.lstrip("?$")): v for k, v in (bindings or {}).items()}
-        if graphs is None:
-            dataset = {"use_default_graph_as_union": True}
-        else:
-            named = [ox.NamedNode(g) for g in graphs]
-            dataset = {"default_graph": named or [ox.DefaultGraph()], "named_graphs": named}
         try:
             # results are lazy: evaluation errors surface while collecting
-            return collect(self._db.query(sparql, substitutions=substitutions or None, **dataset))
+            return collect(self._db.query(sparql, use_default_graph_as_union=True,
+                                          substitutions=substitutions or None))
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from None
         except OSError as e:

@@ -160,10 +160,7 @@ class RemoteStore(Store):
             return self.graphs()
         return self._graphs_cache[1]
 
-    def select(self, sparql: str, bindings: dict[str, Term] | None = None,
-               graphs: list[str] | None = None) -> SelectResult:
-        if graphs is not None:  # the SPARQL protocol's own dataset parameters
-            return self._select_raw(bind_values(sparql, bindings), graphs=graphs)
+    def select(self, sparql: str, bindings: dict[str, Term] | None = None) -> SelectResult:
         self._ensure_union()
         return self._select_raw(bind_values(sparql, bindings))
 
@@ -216,8 +213,8 @@ class RemoteStore(Store):
 
     # -- protocol --------------------------------------------------------------------------
 
-    def _select_raw(self, sparql: str, dataset: bool = True, graphs: list[str] | None = None) -> SelectResult:
-        results = self._parse_results(self._query_raw(sparql, RESULTS_ACCEPT, dataset, graphs))
+    def _select_raw(self, sparql: str, dataset: bool = True) -> SelectResult:
+        results = self._parse_results(self._query_raw(sparql, RESULTS_ACCEPT, dataset))
         if not isinstance(results, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in results.variables]
@@ -226,15 +223,10 @@ class RemoteStore(Store):
         except SyntaxError as e:
             raise StoreError(f"{self.config.query_url}: unreadable results from the server: {e}") from None
 
-    def _query_raw(self, sparql: str, accept: str, dataset: bool = True, graphs: list[str] | None = None) -> Response:
-        """POST a query. ``graphs``: the query's dataset is those graphs only (default-graph-uri and
-        named-graph-uri); otherwise the store's union, as configured."""
+    def _query_raw(self, sparql: str, accept: str, dataset: bool = True) -> Response:
         params = [("query", sparql)]
         union = self.config.union_default_graph
-        if graphs is not None:
-            graphs = graphs or [EMPTY_GRAPH]
-            params += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
-        elif union == UNION_PARAMETER:
+        if union == UNION_PARAMETER:
             params.append(("union-default-graph", ""))
         elif union == UNION_DATASET and dataset:
             graphs = self._known_graphs() or [EMPTY_GRAPH]

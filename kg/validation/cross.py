@@ -53,28 +53,8 @@ def validate_cross_filing(store, filings: list[str] | None = None) -> list[Findi
     """Findings for every figure (of ``filings``, default all) that disagrees with another filing
     of the same organisation: a prior-year figure with the previous year's filing, a 决算's
     budget figure with the year's 部门预算. A violation when the gap exceeds the two figures'
-    rounding tolerances, a warning when it is within them.
-
-    Both queries only ever compare filings of one organisation, so they run once per
-    organisation over a dataset of that organisation's filing graphs alone: the same rows as
-    over the whole store, at a cost and memory that grow with one organisation's filings, not
-    with the corpus (over a 10,000-filing store the whole-store queries needed gigabytes)."""
-    findings = []
-    for graphs in organisation_filings(store, filings):
-        findings += _prior_year_findings(store, filings, graphs) + _budget_findings(store, filings, graphs)
-    return sort_findings(findings)
-
-
-def organisation_filings(store, filings: list[str] | None = None) -> list[list[str]]:
-    """The filing graphs of each organisation (its kgo:department), for the organisations of
-    ``filings`` (default: all)."""
-    rows = store.select(f"SELECT ?g ?org WHERE {{ GRAPH ?g {{ ?g a <{KGO}Filing> ; <{KGO}department> ?org }} }}").rows
-    by_org: dict[str, list[str]] = {}
-    for graph, org in rows:
-        by_org.setdefault(org.value, []).append(graph.value)
-    wanted = None if filings is None else set(filings)
-    return [sorted(graphs) for _, graphs in sorted(by_org.items())
-            if wanted is None or wanted.intersection(graphs)]
+    rounding tolerances, a warning when it is within them."""
+    return sort_findings(_prior_year_findings(store, filings) + _budget_findings(store, filings))
 
 
 def _gap(row) -> tuple[str, Decimal, Decimal]:
@@ -84,9 +64,9 @@ def _gap(row) -> tuple[str, Decimal, Decimal]:
     return ("Violation" if excess > 0 else "Warning"), difference, difference - excess
 
 
-def _prior_year_findings(store, filings: list[str] | None, graphs: list[str]) -> list[Finding]:
+def _prior_year_findings(store, filings: list[str] | None) -> list[Finding]:
     findings = []
-    for row in store.select(cross_filing_query(filings), graphs=graphs).dicts():
+    for row in store.select(cross_filing_query(filings)).dicts():
         severity, difference, tolerance = _gap(row)
         item = row["item"].value.removeprefix(KGO + "item/")
         label = measure_labels(item)
@@ -125,9 +105,9 @@ _HOW = {
 }
 
 
-def _budget_findings(store, filings: list[str] | None, graphs: list[str]) -> list[Finding]:
+def _budget_findings(store, filings: list[str] | None) -> list[Finding]:
     findings = []
-    for row in store.select(final_vs_budget_query(filings), graphs=graphs).dicts():
+    for row in store.select(final_vs_budget_query(filings)).dicts():
         severity, difference, tolerance = _gap(row)
         year = row["year"].value
         how = row["how"].value
