@@ -26,6 +26,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from kg.amounts import UNIT_MULTIPLIERS, Amount
 from kg.model import BUDGET, Fact, Filing, Row, Table
+from kg.parsing.prose_text import DISTRICT_NAME_PREFIX, FULL_NAME_PREFIX
 from kg.namespaces import CODE, DCT, OBEU_DIM, ORG, PROV, QB, RDF, SKOS, XSD, kgo
 from kg.namespaces import iri as _n
 from kg.projects import compact_title, row_project_name
@@ -122,7 +123,14 @@ class FilingMapper:
         self.out.append(Triple(s, p, o))
 
     def _organisation(self) -> NamedNode:
-        for name in [self.f.department] + [n.text for n in self.f.names]:
+        """The register's organisation for the department; failing that, for another name the
+        filing uses for itself — unless the department's name is qualified by its city or
+        district: then an unknown name is another body, and a district-agnostic short name
+        (区城管执法局) must not make it Xicheng's."""
+        names = [self.f.department]
+        if not (FULL_NAME_PREFIX.match(self.f.department or "") or DISTRICT_NAME_PREFIX.match(self.f.department or "")):
+            names += [n.text for n in self.f.names]
+        for name in names:
             iri = self.register.resolve(name) if name else None
             if iri:
                 return NamedNode(iri)

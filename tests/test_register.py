@@ -117,3 +117,25 @@ def test_budget_unit_codes_and_base_iri():
     triples = list(ox.parse(path=str(REGISTER_FILE), format=ox.RdfFormat.TURTLE, base_iri=BASE))
     codes = {t.subject.value: t.object.value for t in triples if t.predicate.value == KGO + "budgetUnitCode"}
     assert codes == {COMMAND_CENTRE: "295001", GOV_SERVICES: "299001"}
+
+
+def test_a_district_agnostic_short_name_does_not_make_another_districts_body_xicheng_s():
+    """A filing of 东城区's 城管执法局 calls itself 区城管执法局, a short name the register knows for
+    Xicheng's: its department's full name is place-qualified and unknown, so it is another body
+    with its own graph (at 10,000 generated filings, 151 filings of other districts had replaced
+    Xicheng graphs this way). A filing whose department line is not place-qualified still
+    resolves through the names it uses for itself."""
+    from kg.mapping import graph_iri
+    from kg.model import BUDGET, Filing, Name
+
+    register = Register.load(BASE)
+    enforcement = register.resolve("北京市西城区城市管理综合行政执法监察局")
+    assert enforcement and register.resolve("区城管执法局") == enforcement
+
+    def filing(department: str) -> Filing:
+        return Filing(path="x.txt", sha256="0" * 64, encoding="utf-8", year=2020, kind=BUDGET,
+                      department=department, names=[Name("区城管执法局", "body", 5)])
+
+    dongcheng = graph_iri(filing("北京市东城区城市管理综合行政执法监察局"), register, BASE)
+    assert "/org/" not in dongcheng and enforcement.rsplit("/", 1)[-1] not in dongcheng
+    assert graph_iri(filing("城管执法局"), register, BASE) == f"{BASE}filing/{enforcement.rsplit('/', 1)[-1]}/2020-budget"
