@@ -28,11 +28,10 @@ from rdflib.namespace import RDF, RDFS, SH
 from kg.errors import KgError
 from kg.validation import native_core as core
 from kg.validation.results import Result
-from kg.validation.shapes import LAYERS, shapes_graph
+from kg.validation.shapes import LAYERS, PLACEHOLDER, shapes_graph
 
 _IGNORED = {RDF.type, RDFS.label, RDFS.comment, SH.message, SH.severity, SH.targetClass, SH.targetNode,
             SH.path, SH.sparql, SH.property, SH.name, SH.description, SH.order, SH.group, SH.deactivated, SH.flags}
-_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
 
 class UnsupportedShape(KgError):
@@ -74,7 +73,7 @@ class Messages:
                 return bound[m.group(1)]
             return m.group(0)
 
-        filled = {lang: _PLACEHOLDER.sub(sub, text) for lang, text in self.by_lang.items()}
+        filled = {lang: PLACEHOLDER.sub(sub, text) for lang, text in self.by_lang.items()}
         zh, en = filled.get("zh", ""), filled.get("en", "")
         return zh or en, en or zh, used
 

@@ -23,7 +23,7 @@ LAYERS = ("structure", "arithmetic", "completeness")
 PREFIX_FILE = "prefixes.ttl"
 TEMPLATE_FILE = SHAPES_DIR / "template.ttl"  # data the completeness shapes query
 CLASSIFICATION_FILE = ONTOLOGY_DIR / "classification.ttl"
-_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
+PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")  # {?var} / {$var} in an sh:message
 
 
 def shape_files(layers: tuple[str, ...] = LAYERS) -> list[Path]:
@@ -75,7 +75,7 @@ class Template:
 
 def _compile(text: str) -> re.Pattern:
     parts, seen, pos = [], set(), 0
-    for m in _PLACEHOLDER.finditer(text):
+    for m in PLACEHOLDER.finditer(text):
         parts.append(re.escape(text[pos:m.start()]))
         name = m.group(1)
         parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
