@@ -1,4 +1,4 @@
-"""The cross-filing check of a 决算's budget figures (shapes/final_vs_budget.rq, BudgetAgrees):
+"""The cross-filing check of a 决算's budget figures (shapes/cross/budget_*.rq, BudgetAgrees):
 what a 决算 of year Y states or implies as the year's 年初预算 against the same organisation's
 部门预算 of year Y.
 

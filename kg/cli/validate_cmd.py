@@ -31,8 +31,8 @@ from kg.validation import (
 def validate(filing_id: str | None, engine: str, fmt: str, store_location: str) -> None:
     """Validate the store: each filing against the structure, arithmetic and completeness
     shapes (shapes/*.ttl), then what filings state about the previous year against that
-    year's own filing (shapes/cross_filing.rq) and what a 决算 states of the year's budget
-    against that year's 部门预算 (shapes/final_vs_budget.rq).
+    year's own filing and what a 决算 states of the year's budget against that year's 部门预算
+    (shapes/cross/).
 
     Findings are violations, warnings (gaps within rounding, with the tolerance stated) and
     infos (missing template parts). Exit status 0 without violations, 1 with, 2 on usage errors.

@@ -1,8 +1,8 @@
 """Validation of filings against kg's SHACL shapes (shapes/*.ttl) and across filings.
 
 ``validate_filing`` checks ONE filing's graph (structure, arithmetic, completeness) with kg's
-own SHACL engine (or pyshacl); ``validate_cross_filing`` compares, with set-based SPARQL over a
-store, what a filing states about the previous year with the previous year's own filing, and
+own SHACL engine (or pyshacl); ``validate_cross_filing`` compares, over a store, what a
+filing states about the previous year with the previous year's own filing, and
 what a 决算 states of the year's budget with that year's 部门预算. Both return ``Finding``s;
 ``findings_to_triples`` turns them into ``kgo:Finding`` resources stored with the filing, and
 ``format_findings`` writes them as text, JSON or a SHACL validation report in Turtle.

@@ -1,52 +1,39 @@
-"""Layer 3 — across filings, as set-based SPARQL over the store:
+"""Layer 3 — across filings:
 
-- ``shapes/cross_filing.rq`` (``PriorYearAgrees``): what a filing states for the previous year
-  against that year's own filing of the same kind;
-- ``shapes/final_vs_budget.rq`` (``BudgetAgrees``): the budget (年初预算) a 决算 states or implies
-  for a 项 or a 三公 figure against the same year's 部门预算.
+- ``PriorYearAgrees``: what a filing states for the previous year against that year's own
+  filing of the same kind (shapes/cross/prior_year_claims.rq against prior_year_counterparts.rq);
+- ``BudgetAgrees``: the budget (年初预算) a 决算 states or implies for a 项 or a 三公 figure
+  against the same year's 部门预算 (shapes/cross/budget_claims.rq against budget_counterparts.rq).
 
 Only the same organisation is compared (the register resolves every name a filing uses to
 one organisation IRI): 2020's 城市管理监督指挥中心 stating its 2019 figures is checked against
 the centre's own 2019 filing, never against 政务服务办's, although the hotline moved between them.
 A gap within the rounding tolerances of the two figures is a warning, a larger one a violation.
+
+Each filing's claims and offers come from that filing alone (kg.validation.cross_keys, stored
+with the filing on load); this module joins them: a claim of organisation O, year Y, kind K and
+item (or key) I meets the offers of I by the filing of O, Y and K. A prior-year figure that
+differs from every counterpart is a finding (smallest gap); a 决算's budget figure is one when
+no counterpart, rounded to the 决算's printed precision, is its figure (a warning on every gap
+would flag nearly every 项: a 决算 prints 万元, a budget 元). Not compared: a 项 whose budget table
+has no row of its 款, a 决算 without the year's budget.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from pathlib import Path
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
 
 from kg.namespaces import KGO
-from kg.paths import SHAPES_DIR
+from kg.validation.cross_keys import KEYS, side_of_triples, stored_side
 from kg.validation.derive import measure_labels
+from kg.validation.engine import filing_triples
 from kg.validation.findings import Finding, sort_findings
 
-QUERY_FILE = SHAPES_DIR / "cross_filing.rq"
 CHECK = "PriorYearAgrees"
-BUDGET_QUERY_FILE = SHAPES_DIR / "final_vs_budget.rq"
 BUDGET_CHECK = "BudgetAgrees"
-
-
-def _query(path: Path, filings: list[str] | None) -> str:
-    """The query of ``path``, its ``#@filings`` lines restricted to ``filings`` (default all).
-
-    A FILTER, not a VALUES clause: VALUES makes Oxigraph start each branch from the filings
-    (every triple of a filing with kgo:filing), a FILTER leaves the plan as it is. At 1,000
-    filings restricted to all of them, cross_filing.rq took 27.5 s with VALUES and 10.1 s with
-    the FILTER (8.8 s unrestricted); restricted to one filing both take the same time."""
-    query = path.read_text(encoding="utf-8")
-    if filings:
-        restriction = "FILTER(?filing IN (" + ", ".join(f"<{f}>" for f in filings) + "))"
-        query = query.replace("#@filings", restriction)
-    return query
-
-
-def cross_filing_query(filings: list[str] | None = None) -> str:
-    return _query(QUERY_FILE, filings)
-
-
-def final_vs_budget_query(filings: list[str] | None = None) -> str:
-    return _query(BUDGET_QUERY_FILE, filings)
+BUDGET_KIND = KGO + "Budget"
 
 
 def validate_cross_filing(store, filings: list[str] | None = None) -> list[Finding]:
@@ -54,40 +41,124 @@ def validate_cross_filing(store, filings: list[str] | None = None) -> list[Findi
     of the same organisation: a prior-year figure with the previous year's filing, a 决算's
     budget figure with the year's 部门预算. A violation when the gap exceeds the two figures'
     rounding tolerances, a warning when it is within them."""
-    return sort_findings(_prior_year_findings(store, filings) + _budget_findings(store, filings))
+    sides = filing_sides(store)
+    claimants = [s for s in sides if filings is None or s["filing"] in filings]
+    return sort_findings(_prior_year_findings(claimants, sides) + _budget_findings(claimants, sides))
 
 
-def _gap(row) -> tuple[str, Decimal, Decimal]:
-    """Severity, difference and tolerance of a row with ?difference and ?excessOverTolerance."""
-    difference = Decimal(row["difference"].value)
-    excess = Decimal(row["excessOverTolerance"].value)
+def filing_sides(store) -> list[dict]:
+    """Every filing's side (kg.validation.cross_keys): as stored with it, or computed again
+    from its graph when it has none of these queries."""
+    rows = store.select(f"""SELECT ?filing ?keys WHERE {{ ?filing a <{KGO}Filing>
+                            OPTIONAL {{ ?filing <{KEYS.value}> ?keys }} }}""").rows
+    sides = []
+    for filing, keys in rows:
+        side = stored_side(keys.value) if keys is not None else None
+        if side is None:
+            side = side_of_triples(filing_triples(store, filing.value))
+        if side is not None:
+            sides.append(side)
+    return sides
+
+
+@dataclass(frozen=True)
+class _Offer:
+    filing: str
+    amount: Decimal
+    tolerance: Decimal
+    shown: str
+    code: str | None = None
+
+
+def _offers(sides: list[dict], part: str, wanted: set[tuple], kind: str | None = None) -> dict[tuple, list[_Offer]]:
+    """The offers of ``part`` by (organisation, year, kind, item or key), of the keys in
+    ``wanted`` only; offers of one filing in the order of their lines when they have one."""
+    found: dict[tuple, list[_Offer]] = defaultdict(list)
+    for side in sides:
+        if kind is not None and side["kind"] != kind:
+            continue
+        rows = side[part]
+        if part == "prior_offers":  # item, amount, tolerance, shown, line
+            rows = sorted(rows, key=lambda r: int(r[4]))
+            offers = ((r[0], _Offer(side["filing"], Decimal(r[1]), Decimal(r[2]), r[3])) for r in rows)
+        else:  # key, code, amount, tolerance, shown
+            offers = ((r[0], _Offer(side["filing"], Decimal(r[2]), Decimal(r[3]), r[4], r[1])) for r in rows)
+        for key, offer in offers:
+            at = (side["org"], side["year"], side["kind"], key)
+            if at in wanted:
+                found[at].append(offer)
+    return found
+
+
+def _by_filing(offers: list[_Offer]) -> dict[str, list[_Offer]]:
+    grouped: dict[str, list[_Offer]] = defaultdict(list)
+    for offer in offers:
+        grouped[offer.filing].append(offer)
+    return grouped
+
+
+def _decimal_text(value: Decimal) -> str:
+    """A decimal as SPARQL prints one: no exponent, no trailing zeros (``3713``, ``0.51``)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _gap(gaps: list[Decimal], excesses: list[Decimal]) -> tuple[str, Decimal, Decimal]:
+    """Severity, difference and tolerance from the gaps to a filing's counterparts and those
+    gaps minus the rounding tolerances (the smallest of each)."""
+    difference = Decimal(_decimal_text(min(gaps)))
+    excess = Decimal(_decimal_text(min(excesses)))
     return ("Violation" if excess > 0 else "Warning"), difference, difference - excess
 
 
-def _prior_year_findings(store, filings: list[str] | None) -> list[Finding]:
+def _distinct_claims(claimants: list[dict], part: str) -> list[tuple[dict, tuple]]:
+    """The claims of ``part`` of each filing, each once, with the filing's side."""
+    seen = {}
+    for side in claimants:
+        for row in side[part]:
+            seen.setdefault((side["filing"], tuple(row)), side)
+    return [(side, row) for (_, row), side in seen.items()]
+
+
+def _prior_year_findings(claimants: list[dict], sides: list[dict]) -> list[Finding]:
+    claims = _distinct_claims(claimants, "prior_claims")
+    # a claim: prior, how, item, year, org, amount, tolerance, line, stated
+    wanted = {(row[4], row[3], side["kind"], row[2]) for side, row in claims}
+    offers = _offers(sides, "prior_offers", wanted)
     findings = []
-    for row in store.select(cross_filing_query(filings)).dicts():
-        severity, difference, tolerance = _gap(row)
-        item = row["item"].value.removeprefix(KGO + "item/")
-        label = measure_labels(item)
-        year = row["year"].value
-        other_filing = row["otherFiling"].value
-        implied = row["how"].value == "implied"
-        values = {
-            "item": item, "year": year, "stated": row["stated"].value, "how": row["how"].value,
-            "other_filing": other_filing, "others": row["others"].value,
-            "difference": str(difference), "tolerance": str(tolerance),
-        }
-        said_zh = "按本年数与所述增减额推得" if implied else "所述"
-        said_en = "implies (this year's figure minus the stated change)" if implied else "states"
-        zh = (f"本文件{said_zh}{year}年“{label['zh']}”为 {values['stated']}，而该机构{year}年的文件（{other_filing}）"
-              f"为 {values['others']}，相差 {difference} 元（舍入容差 {values['tolerance']} 元）；请核对上年数或增减额。")
-        en = (f"This filing {said_en} {label['en']} for {year} as {values['stated']}, but the organisation's own {year} "
-              f"filing ({other_filing}) gives {values['others']}; difference {difference} yuan (rounding tolerance "
-              f"{values['tolerance']} yuan). Check the prior-year figure or the change.")
-        where = {"table": None, "row": None, "line": int(row["line"].value)}
-        findings.append(Finding(severity, row["filing"].value, where, zh, en, values, check=CHECK, focus=row["prior"].value))
+    for side, (prior, how, item_iri, year, org, amount, tolerance, line, stated) in claims:
+        for other_filing, counterparts in _by_filing(offers.get((org, year, side["kind"], item_iri), [])).items():
+            gaps = [abs(Decimal(amount) - o.amount) for o in counterparts]
+            if min(gaps) == 0:
+                continue
+            excesses = [gap - Decimal(tolerance) - o.tolerance for gap, o in zip(gaps, counterparts)]
+            severity, difference, tolerance_shown = _gap(gaps, excesses)
+            others = " / ".join(dict.fromkeys(o.shown for o in counterparts))
+            findings.append(_prior_year_finding(side["filing"], prior, how, item_iri, year, int(line), stated,
+                                                other_filing, others, severity, difference, tolerance_shown))
     return findings
+
+
+def _prior_year_finding(filing, prior, how, item_iri, year, line, stated, other_filing, others,
+                        severity, difference, tolerance) -> Finding:
+    item = item_iri.removeprefix(KGO + "item/")
+    label = measure_labels(item)
+    implied = how == "implied"
+    values = {
+        "item": item, "year": year, "stated": stated, "how": how, "other_filing": other_filing, "others": others,
+        "difference": str(difference), "tolerance": str(tolerance),
+    }
+    said_zh = "按本年数与所述增减额推得" if implied else "所述"
+    said_en = "implies (this year's figure minus the stated change)" if implied else "states"
+    zh = (f"本文件{said_zh}{year}年“{label['zh']}”为 {stated}，而该机构{year}年的文件（{other_filing}）"
+          f"为 {others}，相差 {difference} 元（舍入容差 {tolerance} 元）；请核对上年数或增减额。")
+    en = (f"This filing {said_en} {label['en']} for {year} as {stated}, but the organisation's own {year} "
+          f"filing ({other_filing}) gives {others}; difference {difference} yuan (rounding tolerance "
+          f"{tolerance} yuan). Check the prior-year figure or the change.")
+    where = {"table": None, "row": None, "line": line}
+    return Finding(severity, filing, where, zh, en, values, check=CHECK, focus=prior)
 
 
 # What a 决算 says of the budget figure (the query's ?how), and what to check, for the messages.
@@ -105,33 +176,49 @@ _HOW = {
 }
 
 
-def _budget_findings(store, filings: list[str] | None) -> list[Finding]:
+def _rounded(amount: Decimal, step: Decimal) -> Decimal:
+    """``amount`` to the nearest multiple of ``step``, halves up (SPARQL's ROUND)."""
+    return (amount / step + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR) * step
+
+
+def _budget_findings(claimants: list[dict], sides: list[dict]) -> list[Finding]:
+    claims = _distinct_claims(claimants, "budget_claims")
+    # a claim: focus, how, item, measure, key, name, year, org, amount, tolerance, step, line, stated
+    wanted = {(row[7], row[6], BUDGET_KIND, row[4]) for _, row in claims}
+    offers = _offers(sides, "budget_offers", wanted, BUDGET_KIND)
     findings = []
-    for row in store.select(final_vs_budget_query(filings)).dicts():
-        severity, difference, tolerance = _gap(row)
-        year = row["year"].value
-        how = row["how"].value
-        budget_filing = row["budgetFiling"].value
-        measure = row["measure"].value
-        codes = row["codes"].value if row.get("codes") is not None else ""
-        name = row["name"].value
-        if measure == "final_vs_budget":  # a 项: its name in the 决算, its code in the budget's tables
-            label = {"zh": f"{name}（项，{codes}）", "en": f"the 项 {codes} {name}"}
-        else:
-            label = measure_labels(measure)
-        values = {
-            "item": measure, "code": codes, "name": name, "year": year, "stated": row["stated"].value, "how": how,
-            "other_filing": budget_filing, "others": " / ".join(sorted(row["budgetFigures"].value.split(" / "))),
-            "difference": str(difference), "tolerance": str(tolerance),
-        }
-        said_zh, said_en, check_zh, check_en = _HOW[how]
-        zh = (said_zh.format(year=year, label=label["zh"], stated=values["stated"])
-              + f"，而该机构{year}年部门预算（{budget_filing}）为 {values['others']}，相差 {difference} 元"
-              f"（舍入容差 {tolerance} 元）；{check_zh}")
-        en = (said_en.format(year=year, label=label["en"], stated=values["stated"])
-              + f", but the organisation's own {year} budget filing ({budget_filing}) gives {values['others']}; "
-              f"difference {difference} yuan (rounding tolerance {tolerance} yuan). {check_en}")
-        where = {"table": None, "row": None, "line": int(row["line"].value)}
-        findings.append(Finding(severity, row["filing"].value, where, zh, en, values, check=BUDGET_CHECK,
-                                focus=row["focus"].value))
+    for side, (focus, how, _, measure, key, name, year, org, amount, tolerance, step, line, stated) in claims:
+        amount, tolerance, step = Decimal(amount), Decimal(tolerance), Decimal(step)
+        for budget_filing, counterparts in _by_filing(offers.get((org, year, BUDGET_KIND, key), [])).items():
+            gaps = [abs(amount - o.amount) for o in counterparts]
+            printed_gaps = [0 if _rounded(o.amount, step) == amount else gap for gap, o in zip(gaps, counterparts)]
+            if min(printed_gaps) == 0:
+                continue
+            excesses = [gap - tolerance - o.tolerance for gap, o in zip(gaps, counterparts)]
+            severity, difference, tolerance_shown = _gap(gaps, excesses)
+            codes = " ".join(sorted({o.code for o in counterparts if o.code}))
+            others = " / ".join(sorted({o.shown for o in counterparts}))
+            findings.append(_budget_finding(side["filing"], focus, how, measure, name, year, int(line), stated,
+                                            budget_filing, codes, others, severity, difference, tolerance_shown))
     return findings
+
+
+def _budget_finding(filing, focus, how, measure, name, year, line, stated, budget_filing, codes, others,
+                    severity, difference, tolerance) -> Finding:
+    if measure == "final_vs_budget":  # a 项: its name in the 决算, its code in the budget's tables
+        label = {"zh": f"{name}（项，{codes}）", "en": f"the 项 {codes} {name}"}
+    else:
+        label = measure_labels(measure)
+    values = {
+        "item": measure, "code": codes, "name": name, "year": year, "stated": stated, "how": how,
+        "other_filing": budget_filing, "others": others, "difference": str(difference), "tolerance": str(tolerance),
+    }
+    said_zh, said_en, check_zh, check_en = _HOW[how]
+    zh = (said_zh.format(year=year, label=label["zh"], stated=stated)
+          + f"，而该机构{year}年部门预算（{budget_filing}）为 {others}，相差 {difference} 元"
+          f"（舍入容差 {tolerance} 元）；{check_zh}")
+    en = (said_en.format(year=year, label=label["en"], stated=stated)
+          + f", but the organisation's own {year} budget filing ({budget_filing}) gives {others}; "
+          f"difference {difference} yuan (rounding tolerance {tolerance} yuan). {check_en}")
+    where = {"table": None, "row": None, "line": line}
+    return Finding(severity, filing, where, zh, en, values, check=BUDGET_CHECK, focus=focus)

@@ -1,8 +1,9 @@
 """Validation as filings are loaded (used by kg.loading.Loader).
 
 Each filing is validated on its own triples before they are written. Its findings become
-triples of its graph (written in the same atomic replacement); with ``strict`` a filing with
-violations is not written at all and the load result says why.
+triples of its graph (written in the same atomic replacement), with its side of the
+cross-filing checks (kg.validation.cross_keys); with ``strict`` a filing with violations is not
+written at all and the load result says why.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pyoxigraph import Triple
 
 from kg.namespaces import KGO
 from kg.paths import ROOT, SHAPES_DIR
+from kg.validation.cross_keys import side_of_triples, side_triple
 from kg.validation.engine import validate_filing
 from kg.validation.findings import Finding
 from kg.validation.terms import SH
@@ -23,7 +25,7 @@ from kg.validation.triples import findings_to_triples
 def _validation_version() -> str:
     """A hash of the shapes and the validation code: when they change, graphs are revalidated."""
     digest = hashlib.sha256()
-    shapes = sorted(SHAPES_DIR.glob("*.ttl")) + sorted(SHAPES_DIR.glob("*.rq"))
+    shapes = sorted(SHAPES_DIR.glob("*.ttl")) + sorted(SHAPES_DIR.rglob("*.rq"))
     for path in shapes + sorted((ROOT / "kg" / "validation").glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -35,7 +37,7 @@ VALIDATION_VERSION = _validation_version()
 @dataclass
 class Verdict:
     findings: list[Finding] = field(default_factory=list)
-    triples: list[Triple] = field(default_factory=list)  # the findings, to store with the filing
+    triples: list[Triple] = field(default_factory=list)  # the findings and cross-filing side, to store with the filing
     reason: str = ""  # why a strict load rejects the filing; empty when it may be written
 
     @property
@@ -53,7 +55,9 @@ def check_filing(graph: str, triples: list[Triple], strict: bool = False) -> Ver
         line = first.where.get("line")
         reason = (f"{len(violations)} violation(s); first" + (f" at line {line}" if line else "")
                   + f": {first.message_en}")
-    return Verdict(findings, findings_to_triples(findings, graph), reason)
+    side = side_of_triples(triples)
+    stored = findings_to_triples(findings, graph) + ([side_triple(side)] if side is not None else [])
+    return Verdict(findings, stored, reason)
 
 
 def stored_violations(store, graph: str) -> int:
