@@ -186,6 +186,17 @@ PRIOR_KEYS = {
 }
 
 
+# Prior-year (or 年初预算) figures that, stated outright, take part in a sum the filing states for
+# the same year: a wrong one no longer adds up with its parts or its whole, so the filing
+# contradicts itself (the error implies restated_figure) whether or not the corpus holds the
+# filing it misquotes. 三公: a 决算's 年初预算 or a budget's 上年 total, parts and vehicle parts
+# (a budget's 表七 also prints the 上年 column); a budget's 上年 收入/支出 total = 基本支出 + 项目支出
+# (both layouts state all three outright: 02182 and 01538 of the N=10,000 seed-1 corpus had a
+# PartsSum on the 上年 total that the truth did not explain).
+CONSTRAINED_PRIOR = (r"[fp]/(three_public|abroad|reception|cars)/prior"
+                     r"|p/(revenue|expenditure|basic|project)/prior")
+
+
 def _prior_year(ctx: Context) -> Injection | None:
     key = ctx.pick(ctx.keys(PRIOR_KEYS[ctx.filing_kind]))
     if key is None:
@@ -197,8 +208,7 @@ def _prior_year(ctx: Context) -> Injection | None:
         wrong += d
     implied = ctx.anchors[key].text is None
     note = "last year's figure " + ("implied by the stated change " if implied else "") + "≠ last year's filing"
-    # a 三公 figure stated outright (a 决算's 年初预算, a budget's 上年) no longer adds up with its parts or whole
-    implies = ["restated_figure"] if not implied and re.fullmatch(r"[fp]/(three_public|abroad|reception|cars)/prior", key) else []
+    implies = ["restated_figure"] if not implied and re.fullmatch(CONSTRAINED_PRIOR, key) else []
     return Injection("prior_year", {key: Override(wrong)}, key, note=note, implies=implies, extra={"implied": implied})
 
 

@@ -3,11 +3,19 @@
 Validator. An injected error is FOUND when the filing it was injected into has a Violation
 finding that is at one of the error's lines (``where.line``, ``where.row`` or a line listed in
 ``values.also_at_lines``) or in its table, or whose check is one that ``CHECKS`` maps the error's
-kind (or a kind in its ``implies``) to. Precision: every Violation finding must be explained by
-an injected error — on the faulty filing itself (as above), or, for ``PriorYearAgrees``, on the
-next year's filing of the same department and kind when the error changed a figure that filing
-restates (kinds with ``restated_figure`` in ``implies``). Every other Violation is a false
-positive, reported grouped by check with examples.
+kind (or a kind in its ``implies``) to. Recall counts only errors that can be found: not a
+prior_year error whose misquoted filing is outside the corpus (2014) unless the filing contradicts
+itself (``restated_figure``); those are listed as ``undetectable_not_counted``. Precision: every
+Violation finding must be explained by an injected error, found or not — on the faulty filing
+itself (as above), or, for ``PriorYearAgrees``, on the next year's filing of the same department
+and kind when the error changed one of its year's figures that filing restates (kinds other than
+prior_year with ``restated_figure`` in ``implies``). Every other Violation is a false positive,
+reported grouped by check with examples.
+
+Scoring again: ``python -m bench.scale_truth --result R.json --corpus DIR`` scores the Violation
+findings a ``bench.scale_run`` result saved against the ground truth of DIR (the same ``-n`` and
+``--seed``, regenerated), without loading anything: the way to check a change of the generator's
+truth or of this module against a finished run.
 
 Queries. budget-overview's totals for one department against the ground truth's ``totals``
 (filings without injected errors); duty-history for the hotline theme against the filings whose
@@ -18,12 +26,16 @@ largest statement, which may be the prose's 万元 figure).
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
+import sys
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 from bench.generate import GROUND_TRUTH
+from kg.validation.findings import Finding
 
 #: error kind (or implied kind) -> the shapes/checks that rightly report it
 CHECKS = {
@@ -75,16 +87,27 @@ def _explains(error: dict, finding) -> bool:
     return at_line or in_table or finding.check in _checks_for(error)
 
 
-def _reference_exists(error: dict, record: dict, have: set) -> bool:
-    """Whether the filing a prior_year error contradicts is in the corpus: the same year's
-    budget for a final's 项 (its 年初预算), else last year's filing of the same kind. An error
-    against a filing the corpus does not hold (2014, before the first year) cannot be found."""
-    if error["kind"] != "prior_year":
-        return True
+# prior_year keys of a 决算 that quote the same year's 部门预算 (年初预算), not last year's 决算
+_BUDGET_QUOTED = re.compile(r"f/(item/\d{7}|three_public|abroad|reception|cars)/prior")
+
+
+def _reference(error: dict, record: dict) -> tuple[str, str, int]:
+    """(department, kind, year) of the filing a prior_year error misquotes: the same year's
+    budget for a 决算's 年初预算 (a 项's, or a 三公 figure's), else last year's filing of the same kind."""
     dept = record["department"]["id"]
-    if str(error.get("key", "")).startswith("f/item/"):
-        return (dept, "budget", record["year"]) in have
-    return (dept, record["kind"], record["year"] - 1) in have
+    if record["kind"] == "final" and _BUDGET_QUOTED.fullmatch(str(error.get("key", ""))):
+        return dept, "budget", record["year"]
+    return dept, record["kind"], record["year"] - 1
+
+
+def _detectable(error: dict, record: dict, have: set) -> bool:
+    """Whether an injected error can be found. A prior_year error can when the filing it
+    misquotes is in the corpus (not 2014, before the first year), or when the filing contradicts
+    itself anyway: the wrong figure is stated outright and takes part in a sum of that year the
+    filing states (``restated_figure`` in ``implies``: a 三公 part, 基本支出 under the 上年 total)."""
+    if error["kind"] != "prior_year" or "restated_figure" in error.get("implies", []):
+        return True
+    return _reference(error, record) in have
 
 
 def _next_filing(truth: list[dict]) -> dict[str, str]:
@@ -106,13 +129,16 @@ def score_findings(findings: list, truth: list[dict], files_of: dict[str, str]) 
             violations[Path(files_of.get(f.filing, f.filing)).name].append(f)
     have = {(r["department"]["id"], r["kind"], r["year"]) for r in truth}
     undetectable = [{"file": r["file"], "kind": e["kind"], "line": e["line"], "note": e.get("note")}
-                    for r in truth for e in r["errors"] if not _reference_exists(e, r, have)]
-    errors_of = {r["file"]: [e for e in r["errors"] if _reference_exists(e, r, have)] for r in truth if r["errors"]}
+                    for r in truth for e in r["errors"] if not _detectable(e, r, have)]
+    injected_into = {r["file"]: r["errors"] for r in truth if r["errors"]}  # explain findings, found or not
+    errors_of = {r["file"]: [e for e in r["errors"] if _detectable(e, r, have)]
+                 for r in truth if r["errors"]}  # to be found (recall)
     following = _next_filing(truth)
     restated_into = defaultdict(list)  # file -> errors of the previous year's filing it restates
-    for file, errors in errors_of.items():
-        if following.get(file):
-            restated_into[following[file]] += [e for e in errors if "restated_figure" in e.get("implies", [])]
+    for file, errors in injected_into.items():
+        if following.get(file):  # a prior_year error changes no figure of its own year: nothing to restate
+            restated_into[following[file]] += [e for e in errors if "restated_figure" in e.get("implies", [])
+                                               and e["kind"] != "prior_year"]
 
     found, missed = Counter(), []
     for file, errors in errors_of.items():
@@ -127,7 +153,7 @@ def score_findings(findings: list, truth: list[dict], files_of: dict[str, str]) 
     explained = 0
     for file, fs in violations.items():
         for f in fs:
-            own = any(_explains(e, f) for e in errors_of.get(file, []))
+            own = any(_explains(e, f) for e in injected_into.get(file, []))
             carried = f.check == CROSS_CHECK and bool(restated_into.get(file))
             if own or carried:
                 explained += 1
@@ -244,3 +270,38 @@ def check_queries(results: dict[str, list[dict]], truth: list[dict], params: dic
         "duty-history": _check_duties(results["duty-history"], truth, file_of),
         "money-by-theme": _check_money(results["money-by-theme"], truth, file_of),
     }
+
+
+# -- scoring a finished run again ---------------------------------------------------------------
+
+
+def saved_findings(result: dict) -> tuple[list[Finding], dict[str, str]]:
+    """The Violation findings a bench.scale_run result saved, and filing IRI -> file name."""
+    findings, files_of = [], {}
+    for v in result["violation_findings"]:
+        zh, _, en = v["message"].partition(" / ")
+        findings.append(Finding(v["severity"], v["filing"], v["where"], zh, en, v.get("values", {}), check=v["check"]))
+        if v.get("file"):
+            files_of[v["filing"]] = v["file"]
+    return findings, files_of
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.scale_truth", description="Score the Violation findings of a "
+                                 "bench.scale_run result again against a corpus's ground truth.")
+    ap.add_argument("--result", type=Path, required=True, help="a bench.scale_run result (JSON)")
+    ap.add_argument("--corpus", type=Path, required=True, help="the corpus (bench.generate with the run's -n and --seed)")
+    args = ap.parse_args(argv)
+    result = json.loads(args.result.read_text(encoding="utf-8"))
+    truth = read_truth(args.corpus)
+    if len(truth) != result.get("n", len(truth)):
+        ap.error(f"the corpus has {len(truth)} filings, the run had {result['n']}")
+    findings, files_of = saved_findings(result)
+    score = score_findings(findings, truth, files_of)
+    score.pop("findings_by_severity_and_check")  # the saved findings are the violations only
+    print(json.dumps(score, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
