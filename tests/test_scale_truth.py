@@ -143,8 +143,7 @@ def test_a_wrong_prior_figure_that_breaks_a_sum_is_found_without_last_years_fili
 
 @pytest.mark.xfail(strict=True, reason=(
     "PriorYearAgrees compares a prior-year figure only with the previous filing's prose figures (kgo:item, "
-    "no column: shapes/cross_filing.rq, or the offers of shapes/cross/prior_year_counterparts.rq in the "
-    "rewrite); a 2019-layout budget states its 财政拨款 total only in 表四 财政拨款收支总体情况表 (rows "
+    "no column: the offers of shapes/cross/prior_year_counterparts.rq); a 2019-layout budget states its 财政拨款 total only in 表四 财政拨款收支总体情况表 (rows "
     "本年收入 / 收入总计, column revenue; kg.validation.rules.TABLE_RULES maps them to fiscal_appropriation). "
     "Remove this marker once such table figures are offered."))
 def test_a_wrong_prior_fiscal_appropriation_against_a_2019_layout_budget(tmp_path, corpus):
