@@ -6,7 +6,9 @@ compiled once per process and each filing costs what its data costs:
 
 - SPARQL-based constraints (SHACL-SPARQL, sh:sparql/sh:select) run as pyoxigraph queries with
   ``$this`` (and ``$currentShape``) pre-bound by substitution, which follows the same
-  pre-binding rules as SHACL (SEP-0007);
+  pre-binding rules as SHACL (SEP-0007); a constraint several shapes share, telling them apart
+  by ``$currentShape`` (kgsh:<Check> and kgsh:<Check>Rounding), runs once per focus node for
+  all of them (``SharedQuery``);
 - core constraints (kg.validation.native_core) run in Python over an index of the store.
 
 Results are the ones pyshacl reports, field by field (tests/test_validation_engines.py checks
@@ -78,20 +80,49 @@ class Messages:
         return zh or en, en or zh, used
 
 
+_THIS, _CURRENT_SHAPE = ox.Variable("this"), ox.Variable("currentShape")
+
+
+def _solutions(db: ox.Store, query: str, subs: dict) -> list[dict[str, ox.Term]]:
+    """The rows of a SELECT, each as {variable name: term} (unbound variables left out)."""
+    solutions = db.query(query, substitutions=subs)
+    names = [v.value for v in solutions.variables]
+    return [{n: t for n, t in zip(names, s) if t is not None} for s in solutions]
+
+
+@dataclass
+class SharedQuery:
+    """A SELECT several shapes share, with ``$currentShape`` bound to each of them by a
+    ``VALUES`` block (``_bind_shapes``): it runs once per focus node, and its rows are split
+    by the shape they name. The same rows as substituting each shape in turn, in one run."""
+
+    query: str
+
+    def rows(self, data: core.DataGraph, focus) -> dict[str, list[dict[str, ox.Term]]]:
+        key = (id(self), focus)
+        if key not in data.memo:
+            by_shape: dict[str, list] = {}
+            for row in _solutions(data.db, self.query, {_THIS: focus}):
+                by_shape.setdefault(row["currentShape"].value, []).append(row)
+            data.memo[key] = by_shape
+        return data.memo[key]
+
+
 @dataclass
 class SparqlConstraint:
     shape: str
     query: str
     substitute_shape: bool
     messages: Messages
+    shared: SharedQuery | None = None
 
-    def rows(self, db: ox.Store, focus) -> list[dict[str, ox.Term]]:
-        subs = {ox.Variable("this"): focus}
+    def rows(self, data: core.DataGraph, focus) -> list[dict[str, ox.Term]]:
+        if self.shared is not None:
+            return self.shared.rows(data, focus).get(self.shape, [])
+        subs = {_THIS: focus}
         if self.substitute_shape:
-            subs[ox.Variable("currentShape")] = ox.NamedNode(self.shape)
-        solutions = db.query(self.query, substitutions=subs)
-        names = [v.value for v in solutions.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+            subs[_CURRENT_SHAPE] = ox.NamedNode(self.shape)
+        return _solutions(data.db, self.query, subs)
 
 
 @dataclass
@@ -127,26 +158,34 @@ class Shape:
 
     def validate(self, db: ox.Store, data: core.DataGraph) -> list[Result]:
         results = []
-        for focus in self.focus_nodes(data):
-            results += self.core_results(data, focus)
+        nodes = self.focus_nodes(data)
+        core_results = self.core_results(data, nodes)
+        for focus, found in zip(nodes, core_results):
+            results += found
             for constraint in self.sparql:
-                results += self.sparql_results(db, constraint, focus)
+                results += self.sparql_results(data, constraint, focus)
         return results
 
-    def core_results(self, data: core.DataGraph, focus) -> list[Result]:
-        values = self.value_nodes(data, focus)
-        results = []
+    def core_results(self, data: core.DataGraph, nodes: list) -> list[list[Result]]:
+        """The results of the core constraints and nested property shapes for each focus node
+        (component by component, then property by property), each component run over all
+        the nodes at once."""
+        out: list[list[Result]] = [[] for _ in nodes]
+        if not self.components and not self.properties:
+            return out
+        values = [self.value_nodes(data, focus) for focus in nodes]
         for component in self.components:
-            for value in component.failures(data, focus, values):
+            for i, value in component.all_failures(data, nodes, values):
                 zh, en, used = self.messages.fill({})
-                results.append(_result(self, focus, self.path, value, zh, en, used))
+                out[i].append(_result(self, nodes[i], self.path, value, zh, en, used))
         for prop in self.properties:
-            results += prop.core_results(data, focus)
-        return results
+            for found, more in zip(out, prop.core_results(data, nodes)):
+                found += more
+        return out
 
-    def sparql_results(self, db: ox.Store, constraint: SparqlConstraint, focus) -> list[Result]:
+    def sparql_results(self, data: core.DataGraph, constraint: SparqlConstraint, focus) -> list[Result]:
         results, seen = [], set()
-        for row in constraint.rows(db, focus):
+        for row in constraint.rows(data, focus):
             this, path, value = row.pop("this", None), row.pop("path", None), row.pop("value", None)
             row.pop("failure", None)
             node = this or focus
@@ -177,6 +216,7 @@ class Compiler:
 
     def __init__(self, g: rdflib.Graph):
         self.g = g
+        self._shared: dict = {}  # constraint node -> its SharedQuery (None: not shareable)
 
     def shapes(self) -> list[Shape]:
         g = self.g
@@ -249,7 +289,17 @@ class Compiler:
         if substitute and not _projects(query, "currentShape"):
             query, substitute = re.sub(r"[?$]currentShape\b", f"<{shape.iri}>", query), False
         messages = Messages.of(g, node) if (node, SH.message, None) in g else shape.messages
-        return SparqlConstraint(shape.iri, query, substitute, messages)
+        shared = self.shared_query(node, query) if substitute else None
+        return SparqlConstraint(shape.iri, query, substitute, messages, shared)
+
+    def shared_query(self, node, query: str) -> SharedQuery | None:
+        """The SharedQuery of a constraint that several active shapes use with their own
+        ``$currentShape`` (None for one shape, or a query that cannot be shared)."""
+        if node not in self._shared:
+            users = sorted(str(s) for s in self.g.subjects(SH.sparql, node) if not self._deactivated(s))
+            bound = _bind_shapes(query, users) if len(users) > 1 else None
+            self._shared[node] = None if bound is None else SharedQuery(bound)
+        return self._shared[node]
 
 
 def _projects(query: str, variable: str) -> bool:
@@ -258,6 +308,43 @@ def _projects(query: str, variable: str) -> bool:
         ox.Store().query(query, substitutions={ox.Variable(variable): ox.NamedNode("urn:x")})
         return True
     except RuntimeError:
+        return False
+
+
+# what is not a query's structure: strings, IRIs, comments (blanked out to find its braces)
+_LEXEMES = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                      r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*')
+_SHAPE_VARIABLE = re.compile(r"[?$]currentShape\b")
+_SLICE = re.compile(r"\b(LIMIT|OFFSET)\b", re.IGNORECASE)
+
+
+def _bind_shapes(query: str, shapes: list[str]) -> str | None:
+    """``query`` with ``VALUES ?currentShape { <shape> … }`` opening its WHERE clause: the rows
+    of every shape in one run, the same as pre-binding each in turn as long as the variable is
+    used in the top-level group, the projection, GROUP BY or HAVING only (a sub-select or
+    nested group would not see the VALUES as it sees a pre-bound value) and no LIMIT or OFFSET
+    slices the rows of all shapes together. None when it is used elsewhere or the result
+    does not parse."""
+    masked = _LEXEMES.sub(lambda m: " " * len(m.group(0)), query)
+    depth, depths = 0, []
+    for ch in masked:
+        depth += (ch == "{") - (ch == "}")
+        depths.append(depth)
+    if "{" not in masked or any(depths[m.start()] > 1 for m in _SHAPE_VARIABLE.finditer(masked)):
+        return None
+    if any(depths[m.start()] == 0 for m in _SLICE.finditer(masked)):
+        return None
+    start = masked.index("{") + 1
+    values = "VALUES ?currentShape { " + " ".join(f"<{s}>" for s in shapes) + " } "
+    bound = query[:start] + " " + values + query[start:]
+    return bound if _parses(bound) else None
+
+
+def _parses(query: str) -> bool:
+    try:
+        ox.Store().query(query)
+        return True
+    except (RuntimeError, SyntaxError, ValueError):
         return False
 
 

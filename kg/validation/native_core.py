@@ -36,56 +36,63 @@ _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "
 class DataGraph:
     """Read access to the default graph of an in-memory pyoxigraph store, indexed on first
     use: the objects of each predicate by subject, and the instances of each class (with
-    rdfs:subClassOf in the data, as SHACL's class-based targets and sh:class require)."""
+    rdfs:subClassOf in the data, as SHACL's class-based targets and sh:class require).
+    ``memo`` keeps what several shapes share for this store (kg.validation.native)."""
 
     def __init__(self, db: ox.Store):
         self.db = db
+        self.memo: dict = {}
         self._by_predicate: dict[str, dict[ox.Term, list[ox.Term]]] = {}
-        self._types: dict[ox.Term, set[str]] | None = None
-        self._superclasses: dict[str, set[str]] | None = None
+        self._subclasses: dict[str, set[str]] | None = None
         self._instances: dict[str, list] = {}
+        self._instance_sets: dict[str, set] = {}
 
-    def objects(self, subject, predicate: str) -> list:
+    def index(self, predicate: str) -> dict[ox.Term, list[ox.Term]]:
+        """The objects of ``predicate`` by subject."""
         index = self._by_predicate.get(predicate)
         if index is None:
-            index = defaultdict(list)
+            index = self._by_predicate[predicate] = {}
             for q in self.db.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
-                index[q.subject].append(q.object)
-            self._by_predicate[predicate] = index
-        return index.get(subject, [])
+                index.setdefault(q.subject, []).append(q.object)
+        return index
 
-    def _classes(self, node) -> set[str]:
-        if self._types is None:
-            self._types = defaultdict(set)
-            for q in self.db.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, ox.DefaultGraph()):
-                self._types[q.subject].add(q.object.value)
-        return self._types.get(node, set())
+    def objects(self, subject, predicate: str) -> list:
+        return self.index(predicate).get(subject, [])
 
-    def _supers(self, cls: str) -> set[str]:
-        if self._superclasses is None:
+    def _subclasses_of(self, cls: str) -> set[str]:
+        """The classes below ``cls`` (rdfs:subClassOf, transitively)."""
+        if self._subclasses is None:
             direct = defaultdict(set)
             for q in self.db.quads_for_pattern(None, ox.NamedNode(SUBCLASS_OF), None, ox.DefaultGraph()):
-                direct[q.subject.value].add(q.object.value)
-            self._superclasses = {}
-            for start in list(direct):
-                seen, todo = set(), [start]
-                while todo:
-                    for sup in direct.get(todo.pop(), ()):
-                        if sup not in seen:
-                            seen.add(sup)
-                            todo.append(sup)
-                self._superclasses[start] = seen
-        return self._superclasses.get(cls, set())
+                direct[q.object.value].add(q.subject.value)
+            self._subclasses = {start: _reachable(direct, start) for start in direct}
+        return self._subclasses.get(cls, set())
 
     def is_instance(self, node, cls: str) -> bool:
-        return any(c == cls or cls in self._supers(c) for c in self._classes(node))
+        if cls not in self._instance_sets:
+            self._instance_sets[cls] = set(self.instances(cls))
+        return node in self._instance_sets[cls]
 
     def instances(self, cls: str) -> list:
+        """The nodes typed ``cls`` or one of its subclasses (read class by class: the shapes
+        target under half of a filing's typed nodes)."""
         if cls not in self._instances:
-            self._classes(None)
-            self._instances[cls] = [n for n, classes in self._types.items()
-                                    if cls in classes or any(cls in self._supers(c) for c in classes)]
+            nodes: dict = {}
+            for c in [cls] + sorted(self._subclasses_of(cls)):
+                for q in self.db.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(c), ox.DefaultGraph()):
+                    nodes[q.subject] = None
+            self._instances[cls] = list(nodes)
         return self._instances[cls]
+
+
+def _reachable(edges: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
 
 
 class Component:
@@ -96,6 +103,12 @@ class Component:
     def failures(self, data: DataGraph, focus, values: list) -> list:
         """The value nodes at fault (``None``: the focus node as a whole)."""
         return [v for v in values if not self.accepts(data, v)]
+
+    def all_failures(self, data: DataGraph, nodes: list, values: list[list]) -> list[tuple[int, object]]:
+        """(index of the focus node, value at fault) over ``nodes`` and their ``values``, in
+        order: ``failures`` for many focus nodes in one call."""
+        accepts = self.accepts
+        return [(i, v) for i, vs in enumerate(values) for v in vs if not accepts(data, v)]
 
     def accepts(self, data: DataGraph, value) -> bool:
         raise NotImplementedError
@@ -108,14 +121,20 @@ class MinCount(Component):
         self.n = n
 
     def failures(self, data, focus, values):
-        return [None] if len(values) < self.n else []
+        return [None] if self.wrong(len(values)) else []
+
+    def all_failures(self, data, nodes, values):
+        return [(i, None) for i, vs in enumerate(values) if self.wrong(len(vs))]
+
+    def wrong(self, count: int) -> bool:
+        return count < self.n
 
 
 class MaxCount(MinCount):
     name = "MaxCountConstraintComponent"
 
-    def failures(self, data, focus, values):
-        return [None] if len(values) > self.n else []
+    def wrong(self, count: int) -> bool:
+        return count > self.n
 
 
 class Datatype(Component):
