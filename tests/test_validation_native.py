@@ -13,7 +13,8 @@ from kg.namespaces import DEFAULT_BASE
 from kg.parsing import parse_file
 from kg.paths import ROOT
 from kg.register import Register
-from kg.validation.engine import filing_triples, validation_store
+from kg.validation import findings_to_triples, validate_filing
+from kg.validation.engine import filing_ntriples, filing_triples, validation_store
 from kg.validation.native import Compiler, _bind_shapes, compiled_shapes, native_results
 from kg.validation.native_core import DataGraph
 
@@ -88,3 +89,22 @@ def test_kg_shapes_run_each_shared_query_once_per_filing():
     shared = {id(c.shared) for c in constraints if c.shared is not None}
     assert len(shared) >= 10
     assert counting.queries == len(shared) + sum(c.shared is None for c in constraints)
+
+
+def test_the_filing_read_from_a_store_leaves_its_stored_findings_out():
+    """kg validate reads a filing from the store, where an earlier load stored its findings."""
+    sample = sorted((ROOT / "filings" / "xicheng").glob("*.txt"))[3]
+    register = Register.load(DEFAULT_BASE)
+    filing = parse_file(sample)
+    graph = graph_iri(filing, register, DEFAULT_BASE)
+    triples = map_filing(filing, register, DEFAULT_BASE).triples
+    findings = validate_filing(triples, graph)
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+                 for t in triples + findings_to_triples(findings, graph))
+    lines = set(filing_ntriples(store, graph).decode().splitlines())
+    assert len(lines) == len(triples) and not any(line.startswith(f"<{graph}/finding/") for line in lines)
+    as_read = filing_triples(store, graph)  # (the store writes decimals in their canonical form)
+    assert lines == set(ox.serialize(as_read, format=ox.RdfFormat.N_TRIPLES).decode().splitlines())
+    assert [f.to_dict() for f in validate_filing(store, graph)] == [f.to_dict() for f in validate_filing(as_read, graph)]
+    assert findings

@@ -33,6 +33,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -61,6 +62,16 @@ from kg.validation.terms import kgv
 _A = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _TRUE = ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
 _YEAR_COLUMN = re.compile(r"year-(\d{4})$")
+# A table cell's measure depends on its table's title, row name and column only, which come
+# back filing after filing: looked up once (the rules are a dozen regular expressions each).
+_cell_measure = lru_cache(maxsize=1 << 14)(table_measure)
+
+
+@lru_cache(maxsize=1024)
+def _measure_statements(measure: str) -> tuple[tuple[ox.NamedNode, ox.Term], ...]:
+    """(predicate, object) of the statements saying that a figure measures ``measure``."""
+    labels = [(kgv("label"), ox.Literal(text, language=lang)) for lang, text in measure_labels(measure).items()]
+    return ((kgv("measures"), ox.Literal(measure)), *labels)
 
 
 class Deriver:
@@ -79,6 +90,11 @@ class Deriver:
     def add(self, s: str, p: ox.NamedNode, o) -> None:
         self.out.append(ox.Triple(ox.NamedNode(s), p, o))
 
+    def add_measure(self, s: str, measure: str) -> None:
+        """``s`` kgv:measures ``measure``, with its labels."""
+        node = ox.NamedNode(s)
+        self.out.extend(ox.Triple(node, p, o) for p, o in _measure_statements(measure))
+
     def read(self) -> None:
         read = read_figures(self.db)
         self.figs, self.facts, self.comparisons, self.cells = read.figs, read.facts, read.comparisons, read.cells
@@ -92,13 +108,11 @@ class Deriver:
                 match = _YEAR_COLUMN.search(fig.column or "")
                 if match:
                     fig.year = int(match.group(1))
-                fig.measure = table_measure(fig.title, fig.note, fig.column or "")
+                fig.measure = _cell_measure(fig.title, fig.note, fig.column or "")
             elif fig.fact in facts:
                 self._fact_measure(fig, facts[fig.fact])
             if fig.measure:
-                self.add(fig.iri, kgv("measures"), ox.Literal(fig.measure))
-                for lang, text in measure_labels(fig.measure).items():
-                    self.add(fig.iri, kgv("label"), ox.Literal(text, language=lang))
+                self.add_measure(fig.iri, fig.measure)
             if fig.year is not None:
                 self.add(fig.iri, kgv("year"), int_literal(fig.year))
             if fig.from_table:
@@ -248,9 +262,7 @@ class Deriver:
             self.add(iri, ox.NamedNode(KGO + "amount"), decimal_literal(amount.yuan))
             self.add(iri, ox.NamedNode(KGO + "tolerance"), decimal_literal(rounding_tolerance(amount)))
         self.add(iri, ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(f"{self.filing}/line/{fact.line}"))
-        self.add(iri, kgv("measures"), ox.Literal(measure))
-        for lang, text in measure_labels(measure).items():
-            self.add(iri, kgv("label"), ox.Literal(text, language=lang))
+        self.add_measure(iri, measure)
         if name:
             self.add(iri, ox.NamedNode(SKOS + "note"), ox.Literal(str(name), language="zh"))
         return iri

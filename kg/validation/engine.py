@@ -24,25 +24,43 @@ from kg.validation.results import findings_from_results
 from kg.validation.shapes import LAYERS, template_triples, vocabulary
 
 _FINDING_SEGMENT = "/finding/"
+_NT = ox.RdfFormat.N_TRIPLES
 
 
 def filing_triples(source, filing: str) -> list[ox.Triple]:
     """The triples of ``filing``'s graph: from a kg Store, a pyoxigraph Store (its named graph
     ``filing``), or the triples given. Findings stored by an earlier load are left out."""
-    if isinstance(source, ox.Store):
-        triples = [q.triple for q in source.quads_for_pattern(None, None, None, ox.NamedNode(filing))]
-    elif hasattr(source, "construct"):
-        triples = source.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{filing}> {{ ?s ?p ?o }} }}")
-    else:
-        triples = list(source)
     prefix = filing + _FINDING_SEGMENT
-    return [t for t in triples if not (isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefix))]
+    return [t for t in _graph_triples(source, filing)
+            if not (isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefix))]
 
 
-def validation_store(triples: Iterable[ox.Triple], filing: str) -> ox.Store:
-    """An in-memory store holding what the shapes need to see of one filing."""
+def filing_ntriples(source, filing: str) -> bytes:
+    """``filing_triples`` as N-Triples, the form the validation store loads (a pyoxigraph Store
+    writes them without a Python object per triple)."""
+    if isinstance(source, ox.Store):
+        data = source.dump(format=_NT, from_graph=ox.NamedNode(filing))
+    else:
+        data = ox.serialize(_graph_triples(source, filing), format=_NT)
+    marker = f"<{filing}{_FINDING_SEGMENT}".encode()
+    if marker not in data:
+        return data
+    return b"".join(line for line in data.splitlines(keepends=True) if not line.startswith(marker))
+
+
+def _graph_triples(source, filing: str) -> list[ox.Triple]:
+    if isinstance(source, ox.Store):
+        return [q.triple for q in source.quads_for_pattern(None, None, None, ox.NamedNode(filing))]
+    if hasattr(source, "construct"):
+        return source.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{filing}> {{ ?s ?p ?o }} }}")
+    return list(source)
+
+
+def validation_store(triples: Iterable[ox.Triple] | bytes, filing: str) -> ox.Store:
+    """An in-memory store holding what the shapes need to see of one filing (its triples, or
+    their N-Triples)."""
     db = ox.Store()
-    _add(db, triples)
+    _load(db, triples if isinstance(triples, bytes) else ox.serialize(triples, format=_NT))
     _add(db, derive_triples(db, filing))
     concepts, names = _classified(db)
     _add(db, vocabulary().triples_for(concepts, names) + list(template_triples()))
@@ -66,9 +84,14 @@ def _classified(db: ox.Store) -> tuple[set[str], set[str]]:
 
 def _add(db: ox.Store, triples: Iterable[ox.Triple]) -> None:
     """Add triples to the default graph. Through N-Triples: building a Quad per triple in
-    Python costs four times what serialising and loading them does; and loaded leniently
-    (without validating IRIs and language tags again: Oxigraph wrote them), a third less."""
-    db.load(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    Python costs four times what serialising and loading them does."""
+    _load(db, ox.serialize(triples, format=_NT))
+
+
+def _load(db: ox.Store, ntriples: bytes) -> None:
+    """Load N-Triples Oxigraph wrote into the default graph, leniently: without validating
+    IRIs and language tags again (a third faster)."""
+    db.load(ntriples, format=_NT, lenient=True)
 
 
 ENGINES = {"native": native_results, "pyshacl": pyshacl_results}
@@ -102,7 +125,6 @@ def validate_filing(store_or_triples, filing_graph_iri: str, layers: tuple[str, 
     ``pyshacl``: the same findings). Returns the findings, sorted."""
     if engine not in ENGINES:
         raise KgError(f"unknown validation engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    triples = filing_triples(store_or_triples, filing_graph_iri)
-    db = validation_store(triples, filing_graph_iri)
+    db = validation_store(filing_ntriples(store_or_triples, filing_graph_iri), filing_graph_iri)
     results = ENGINES[engine](db, layers)
     return findings_from_results(results, filing_graph_iri, store_locator(db))
