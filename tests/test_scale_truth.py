@@ -140,16 +140,15 @@ def test_a_wrong_prior_figure_that_breaks_a_sum_is_found_without_last_years_fili
 
 
 # -- 04990: a 2020 budget misquotes the 2019 budget's 财政拨款, which only its 表四 states --------------------
+# (the table cells kg.validation.derive gives an item's measure are offered too:
+# shapes/cross/prior_year_table_counterparts.rq)
 
-@pytest.mark.xfail(strict=True, reason=(
-    "PriorYearAgrees compares a prior-year figure only with the previous filing's prose figures (kgo:item, "
-    "no column: the offers of shapes/cross/prior_year_counterparts.rq); a 2019-layout budget states its 财政拨款 total only in 表四 财政拨款收支总体情况表 (rows "
-    "本年收入 / 收入总计, column revenue; kg.validation.rules.TABLE_RULES maps them to fiscal_appropriation). "
-    "Remove this marker once such table figures are offered."))
 def test_a_wrong_prior_fiscal_appropriation_against_a_2019_layout_budget(tmp_path, corpus):
     assert corpus[4990][1]["file"] == "04990_ae962648b1d31091.txt"  # 2019 财政拨款 67085931.16; its 表四: 73,754,957.16
     violations, score = load_and_score(tmp_path, corpus, [4988, 4990])
-    assert at(violations, "PriorYearAgrees", 52).values["stated"] == "67085931.16元"
+    finding = at(violations, "PriorYearAgrees", 52)
+    assert finding.values["stated"] == "67085931.16元" and finding.values["difference"] == "6669026"
+    assert finding.values["others"] == "73,754,957.16元（表4第908行） / 73,754,957.16元（表4第910行）"
     assert (score["found"], score["injected_errors"]) == (1, 1)
 
 

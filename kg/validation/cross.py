@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from kg.namespaces import KGO
-from kg.validation.cross_keys import KEYS, side_of_triples, stored_side
+from kg.validation.cross_keys import KEYS, side_of_graph, stored_side
 from kg.validation.derive import measure_labels
-from kg.validation.engine import filing_triples
 from kg.validation.findings import Finding, sort_findings
 
 CHECK = "PriorYearAgrees"
@@ -55,7 +54,7 @@ def filing_sides(store) -> list[dict]:
     for filing, keys in rows:
         side = stored_side(keys.value) if keys is not None else None
         if side is None:
-            side = side_of_triples(filing_triples(store, filing.value))
+            side = side_of_graph(store, filing.value)
         if side is not None:
             sides.append(side)
     return sides
@@ -77,11 +76,11 @@ def _offers(sides: list[dict], part: str, wanted: set[tuple], kind: str | None =
     for side in sides:
         if kind is not None and side["kind"] != kind:
             continue
-        rows = side[part]
-        if part == "prior_offers":  # item, amount, tolerance, shown, line
-            rows = sorted(rows, key=lambda r: int(r[4]))
+        if part == "prior_offers":  # item, amount, tolerance, shown, line: prose and tables
+            rows = sorted(side[part] + side["prior_table_offers"], key=lambda r: int(r[4]))
             offers = ((r[0], _Offer(side["filing"], Decimal(r[1]), Decimal(r[2]), r[3])) for r in rows)
         else:  # key, code, amount, tolerance, shown
+            rows = side[part]
             offers = ((r[0], _Offer(side["filing"], Decimal(r[2]), Decimal(r[3]), r[4], r[1])) for r in rows)
         for key, offer in offers:
             at = (side["org"], side["year"], side["kind"], key)

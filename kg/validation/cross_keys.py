@@ -24,32 +24,37 @@ import pyoxigraph as ox
 
 from kg.namespaces import KGO, RDF
 from kg.paths import SHAPES_DIR
+from kg.validation.engine import add_helpers, filing_ntriples, own_store
 
 CROSS_DIR = SHAPES_DIR / "cross"
 KEYS = ox.NamedNode(KGO + "crossFilingKeys")
 _RDF_JSON = ox.NamedNode(RDF + "JSON")
 
-#: the parts of a side: (query file, the kind of filing it applies to, None: any)
+#: the parts of a side read from the filing's own triples: (query file, the kind of filing it
+#: applies to, None: any)
 PARTS = {
     "prior_claims": ("prior_year_claims", None),
     "prior_offers": ("prior_year_counterparts", None),
     "budget_claims": ("budget_claims", KGO + "FinalAccounts"),
     "budget_offers": ("budget_counterparts", KGO + "Budget"),
 }
+#: the parts read from its validation store (which adds kg.validation.derive's statements)
+VALIDATION_PARTS = {"prior_table_offers": ("prior_year_table_counterparts", None)}
 
 
 @cache
 def _queries() -> dict[str, str]:
     """Each part's query text."""
-    return {part: (CROSS_DIR / f"{name}.rq").read_text(encoding="utf-8") for part, (name, _) in PARTS.items()}
+    return {part: (CROSS_DIR / f"{name}.rq").read_text(encoding="utf-8")
+            for part, (name, _) in (PARTS | VALIDATION_PARTS).items()}
 
 
 @cache
 def version() -> str:
     """A digest of the queries: a stored side made by other queries is not used."""
     digest = hashlib.sha256()
-    for name, _ in PARTS.values():
-        digest.update((CROSS_DIR / f"{name}.rq").read_bytes())
+    for query in _queries().values():
+        digest.update(query.encode("utf-8"))
     return digest.hexdigest()[:12]
 
 
@@ -57,33 +62,48 @@ def _value(term) -> str | None:
     return None if term is None else term.value
 
 
-def filing_side(db: ox.Store) -> dict | None:
+def side_and_validation_store(data: Iterable[ox.Triple] | bytes, filing: str) -> tuple[dict | None, ox.Store]:
+    """The side of ``filing`` (its triples, or their N-Triples), and its validation store
+    (kg.validation.engine), which the side's last part reads: one store serves both."""
+    db = own_store(data)
+    side = filing_side(db, PARTS)
+    add_helpers(db, filing)
+    if side is not None:
+        side.update(_parts(db, side["kind"], VALIDATION_PARTS))
+    return side, db
+
+
+def side_of_graph(store, filing: str) -> dict | None:
+    """The side of a filing as its graph in ``store`` gives it."""
+    return side_and_validation_store(filing_ntriples(store, filing), filing)[0]
+
+
+def filing_side(db: ox.Store, parts: dict = PARTS) -> dict | None:
     """The side of the one filing whose triples are in ``db``'s default graph: its
-    organisation, year and kind, and the rows of each part (lists of strings, in the order of
-    the query's SELECT). None when ``db`` holds no filing with an organisation and a year."""
+    organisation, year and kind, and the rows of each of ``parts`` (lists of strings, in the
+    order of the query's SELECT). None when ``db`` holds no filing with an organisation and a
+    year."""
     head = list(db.query(f"""SELECT ?filing ?org ?year ?kind WHERE {{
         ?filing a <{KGO}Filing> ; <{KGO}department> ?org ; <{KGO}fiscalYear> ?year ; <{KGO}filingKind> ?kind }}"""))
     if len(head) != 1:
         return None
     filing, org, year, kind = (head[0][v].value for v in ("filing", "org", "year", "kind"))
     side = {"version": version(), "filing": filing, "org": org, "year": year, "kind": kind}
-    for part, text in _queries().items():
-        applies_to = PARTS[part][1]
-        if applies_to is not None and applies_to != kind:
-            side[part] = []
-            continue
-        solutions = db.query(text)
-        names = [v.value for v in solutions.variables]
-        rows = [[_value(s[n]) for n in names] for s in solutions]
-        side[part] = sorted(rows, key=lambda row: [v or "" for v in row])  # the same side from any store
+    side.update(_parts(db, kind, parts))
     return side
 
 
-def side_of_triples(triples: Iterable[ox.Triple]) -> dict | None:
-    """``filing_side`` of a filing given as its triples."""
-    db = ox.Store()
-    db.load(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
-    return filing_side(db)
+def _parts(db: ox.Store, kind: str, parts: dict) -> dict[str, list[list[str | None]]]:
+    out = {}
+    for part, (_, applies_to) in parts.items():
+        if applies_to is not None and applies_to != kind:
+            out[part] = []
+            continue
+        solutions = db.query(_queries()[part])
+        names = [v.value for v in solutions.variables]
+        rows = [[_value(s[n]) for n in names] for s in solutions]
+        out[part] = sorted(rows, key=lambda row: [v or "" for v in row])  # the same side from any store
+    return out
 
 
 def side_triple(side: dict) -> ox.Triple:

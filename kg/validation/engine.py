@@ -59,12 +59,25 @@ def _graph_triples(source, filing: str) -> list[ox.Triple]:
 def validation_store(triples: Iterable[ox.Triple] | bytes, filing: str) -> ox.Store:
     """An in-memory store holding what the shapes need to see of one filing (its triples, or
     their N-Triples)."""
+    db = own_store(triples)
+    add_helpers(db, filing)
+    return db
+
+
+def own_store(triples: Iterable[ox.Triple] | bytes) -> ox.Store:
+    """An in-memory store of a filing's own triples (or their N-Triples) alone; ``add_helpers``
+    makes it a validation store."""
     db = ox.Store()
     _load(db, triples if isinstance(triples, bytes) else ox.serialize(triples, format=_NT))
+    return db
+
+
+def add_helpers(db: ox.Store, filing: str) -> None:
+    """Add to a store of ``filing``'s own triples what the shapes also read: the helper
+    statements of ``derive``, the vocabulary it uses and the disclosure template."""
     _add(db, derive_triples(db, filing))
     concepts, names = _classified(db)
     _add(db, vocabulary().triples_for(concepts, names) + list(template_triples()))
-    return db
 
 
 _CLASSIFIED = f"""SELECT DISTINCT ?c ?n WHERE {{ ?o <{KGO}functionalClass>|<{KGO}economicClass> ?c
@@ -126,5 +139,11 @@ def validate_filing(store_or_triples, filing_graph_iri: str, layers: tuple[str, 
     if engine not in ENGINES:
         raise KgError(f"unknown validation engine {engine!r}: choose one of {', '.join(ENGINES)}")
     db = validation_store(filing_ntriples(store_or_triples, filing_graph_iri), filing_graph_iri)
+    return validate_validation_store(db, filing_graph_iri, layers, engine)
+
+
+def validate_validation_store(db: ox.Store, filing_graph_iri: str, layers: tuple[str, ...] = LAYERS,
+                              engine: str = "native") -> list[Finding]:
+    """``validate_filing`` of the validation store of a filing (``validation_store``)."""
     results = ENGINES[engine](db, layers)
     return findings_from_results(results, filing_graph_iri, store_locator(db))

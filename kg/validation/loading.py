@@ -15,8 +15,8 @@ from pyoxigraph import Triple
 
 from kg.namespaces import KGO
 from kg.paths import ROOT, SHAPES_DIR
-from kg.validation.cross_keys import side_of_triples, side_triple
-from kg.validation.engine import validate_filing
+from kg.validation.cross_keys import side_and_validation_store, side_triple
+from kg.validation.engine import validate_validation_store
 from kg.validation.findings import Finding
 from kg.validation.terms import SH
 from kg.validation.triples import findings_to_triples
@@ -46,8 +46,10 @@ class Verdict:
 
 
 def check_filing(graph: str, triples: list[Triple], strict: bool = False) -> Verdict:
-    """Validate a filing's triples before they are written."""
-    findings = validate_filing(triples, graph)
+    """Validate a filing's triples before they are written, and read its side of the
+    cross-filing checks from the same validation store."""
+    side, db = side_and_validation_store(triples, graph)
+    findings = validate_validation_store(db, graph)
     violations = [f for f in findings if f.severity == "Violation"]
     reason = ""
     if strict and violations:
@@ -55,7 +57,6 @@ def check_filing(graph: str, triples: list[Triple], strict: bool = False) -> Ver
         line = first.where.get("line")
         reason = (f"{len(violations)} violation(s); first" + (f" at line {line}" if line else "")
                   + f": {first.message_en}")
-    side = side_of_triples(triples)
     stored = findings_to_triples(findings, graph) + ([side_triple(side)] if side is not None else [])
     return Verdict(findings, stored, reason)
 
