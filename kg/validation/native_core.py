@@ -106,9 +106,18 @@ class Component:
 
     def all_failures(self, data: DataGraph, nodes: list, values: list[list]) -> list[tuple[int, object]]:
         """(index of the focus node, value at fault) over ``nodes`` and their ``values``, in
-        order: ``failures`` for many focus nodes in one call."""
-        accepts = self.accepts
-        return [(i, v) for i, vs in enumerate(values) for v in vs if not accepts(data, v)]
+        order: ``failures`` for many focus nodes in one call, each distinct value tested once
+        (a filing's observations share their year, phase, unit, tolerance)."""
+        verdicts: dict = {}
+        out = []
+        for i, vs in enumerate(values):
+            for v in vs:
+                accepted = verdicts.get(v)
+                if accepted is None:
+                    accepted = verdicts[v] = self.accepts(data, v)
+                if not accepted:
+                    out.append((i, v))
+        return out
 
     def accepts(self, data: DataGraph, value) -> bool:
         raise NotImplementedError
