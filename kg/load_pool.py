@@ -19,6 +19,7 @@ and exit by themselves.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -113,9 +114,16 @@ def _unpack(outcome: tuple) -> Prepared:
 def _serve(tasks, results, settings: LoadSettings, known: dict[str, str], spool: str, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     threading.Thread(target=_exit_when_orphaned, args=(parent, spool), daemon=True).start()
+    warm = False
     while (task := tasks.get()) is not None:
         index, path = task
         results.send((index, _prepare(path, settings, known, os.path.join(spool, f"{index}.nt"))))
+        if not warm:
+            # the modules, register, compiled shapes and vocabulary live as long as the worker:
+            # out of the garbage collector's sight, they cost no time in every full collection
+            # (~4 ms CPU per filing, 5%)
+            gc.freeze()
+            warm = True
 
 
 def _exit_when_orphaned(parent: int, spool: str) -> None:
