@@ -111,6 +111,10 @@ class FilingMapper:
         self.include_personal = include_personal
         self.unresolved: list[str] = []
         self.org = self._organisation()
+        place = FULL_NAME_PREFIX.match(filing.department or "") or DISTRICT_NAME_PREFIX.match(filing.department or "")
+        # a filing of another district than the register's: its 区… names are that district's bodies
+        self.away_place = place.group(0) if place and not register.is_home(place.group(0)) else None
+        self.own_names = {filing.department, *(n.text for n in filing.names)}
         org_key = self.org.value.rstrip("/").rsplit("/", 1)[-1]
         self.iri = f"{self.base}filing/{org_key}/{filing.year}-{filing.kind}"
         self.node = NamedNode(self.iri)
@@ -138,12 +142,23 @@ class FilingMapper:
         return NamedNode(f"{self.base}org/unresolved/{slug(self.f.department)}")
 
     def _resolve_or_mint(self, name: str) -> NamedNode:
-        iri = self.register.resolve(name)
+        """The organisation a name in the filing denotes: the register's, or one minted from the
+        name. In a filing of another district (北京市东城区…) a district-agnostic name (区政务服务管理办公室,
+        "the district's …") is that district's body: the filing's own organisation when it is one of
+        the filing's names for itself, else minted from the name with the district written out
+        (北京市东城区政务服务管理办公室: the IRI that body's own filings get), never the register's
+        Xicheng body of that name."""
+        key = name
+        if self.away_place and name.startswith("区"):
+            if name in self.own_names:
+                return self.org
+            key = self.away_place + name.removeprefix("区")
+        iri = self.register.resolve(key)
         if iri:
             return NamedNode(iri)
         if name not in self.unresolved:
             self.unresolved.append(name)
-        return NamedNode(f"{self.base}org/unresolved/{slug(name)}")
+        return NamedNode(f"{self.base}org/unresolved/{slug(key)}")
 
     def _location(self, line: int, table: int | None = None, row_line: int | None = None) -> NamedNode:
         loc = NamedNode(f"{self.iri}/line/{line}")

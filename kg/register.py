@@ -36,6 +36,7 @@ REGISTER_FILE = ONTOLOGY_DIR / "organisations.ttl"
 _LABELS = (SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel")
 _ORG_TYPES = (ORG + "Organization", ORG + "FormalOrganization", ORG + "OrganizationalUnit")
 _PREFIX = re.compile(r"^(?:北京市西城区|西城区|西城|区)")
+_HOME = re.compile(r"^(?:北京市)?西城区$")  # the district whose bodies the register holds
 
 
 def normalise(name: str) -> str:
@@ -89,6 +90,12 @@ class Register:
             if found:
                 return next(iter(found)) if len(found) == 1 else None
         return None
+
+    @staticmethod
+    def is_home(place: str) -> bool:
+        """Whether ``place`` (北京市西城区, 西城区, 上海市普陀区 …) is the register's own district,
+        the one a district-agnostic name (区城管监督指挥中心) in its filings refers to."""
+        return bool(_HOME.match(place))
 
     def labels(self, iri: str, lang: str | None = None) -> list[str]:
         """Every label of an organisation, prefLabel first; only those in ``lang`` if given."""

@@ -139,3 +139,34 @@ def test_a_district_agnostic_short_name_does_not_make_another_districts_body_xic
     dongcheng = graph_iri(filing("北京市东城区城市管理综合行政执法监察局"), register, BASE)
     assert "/org/" not in dongcheng and enforcement.rsplit("/", 1)[-1] not in dongcheng
     assert graph_iri(filing("城管执法局"), register, BASE) == f"{BASE}filing/{enforcement.rsplit('/', 1)[-1]}/2020-budget"
+
+
+def test_another_districts_duty_transfer_stays_in_that_district(tmp_path):
+    """The generator's 东城区 hotline transfer (seed 1: its 城管监督指挥中心's 2018 budget, line 5:
+    原区政务服务管理办公室热线诉求办理职责划转至区城管监督指挥中心) names both bodies by
+    district-agnostic short names that the register holds for Xicheng. In a filing of 东城区 they
+    are 东城区's bodies: the receiver is the filing's own organisation, the giver the organisation
+    of 东城区政务服务管理办公室's own filings; neither is Xicheng's (at 10,000 generated filings
+    the lineage of Xicheng's command centre listed four other districts' transfers)."""
+    from itertools import islice
+
+    from bench.generate import planned_filings
+    from kg.loading import Loader
+    from kg.store import open_store
+
+    wanted = {2866: "giver.txt", 2886: "receiver.txt"}  # 2018 budgets of 东城区's 政务服务办 and 指挥中心
+    for index, planned in enumerate(islice(planned_filings(1), max(wanted) + 1)):
+        if index in wanted:
+            assert planned.model.dept.district.area == "东城区" and planned.model.year == 2018
+            (tmp_path / wanted[index]).write_text(planned.render().text(), encoding="utf-8")
+    with open_store(str(tmp_path / "store")) as store:
+        loader = Loader(store, validate=False)
+        assert all(r.ok for r in loader.load_paths([tmp_path / "giver.txt", tmp_path / "receiver.txt"]))
+        org_of = {file.value: org.value for file, org in store.select(
+            f"SELECT ?file ?org WHERE {{ ?f <{KGO}sourceFile> ?file ; <{KGO}department> ?org }}").rows}
+        rows = store.select(f"""PREFIX org: <http://www.w3.org/ns/org#>
+            SELECT ?from ?to WHERE {{ ?e a <{KGO}DutyTransfer> ; org:originalOrganization ?from ;
+                                         org:resultingOrganization ?to }}""").rows
+    giver, receiver = org_of["giver.txt"], org_of["receiver.txt"]
+    assert [(a.value, b.value) for a, b in rows] == [(giver, receiver)]
+    assert GOV_SERVICES not in (giver, receiver) and COMMAND_CENTRE not in (giver, receiver)
