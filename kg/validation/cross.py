@@ -8,7 +8,9 @@
 Only the same organisation is compared (the register resolves every name a filing uses to
 one organisation IRI): 2020's 城市管理监督指挥中心 stating its 2019 figures is checked against
 the centre's own 2019 filing, never against 政务服务办's, although the hotline moved between them.
-A gap within the rounding tolerances of the two figures is a warning, a larger one a violation.
+A gap within the rounding tolerances of the two figures is a warning, a larger one a violation;
+so is a gap where one figure has the other's digits in the other unit (元 read as 万元): a table
+printing yuan under a 万元 header, which that filing's own UnitSlip check reports as a violation.
 
 Each filing's claims and offers come from that filing alone (kg.validation.cross_keys, stored
 with the filing on load); this module joins them: a claim of organisation O, year Y, kind K and
@@ -25,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
+from kg.amounts import UNIT_MULTIPLIERS
 from kg.namespaces import KGO
 from kg.validation.cross_keys import KEYS, side_of_graph, stored_side
 from kg.validation.derive import measure_labels
@@ -33,6 +36,7 @@ from kg.validation.findings import Finding, sort_findings
 CHECK = "PriorYearAgrees"
 BUDGET_CHECK = "BudgetAgrees"
 BUDGET_KIND = KGO + "Budget"
+WAN = UNIT_MULTIPLIERS["万元"]
 
 
 def validate_cross_filing(store, filings: list[str] | None = None) -> list[Finding]:
@@ -104,12 +108,31 @@ def _decimal_text(value: Decimal) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def _gap(gaps: list[Decimal], excesses: list[Decimal]) -> tuple[str, Decimal, Decimal]:
+def _gap(gaps: list[Decimal], excesses: list[Decimal], unit_slip: bool = False) -> tuple[str, Decimal, Decimal]:
     """Severity, difference and tolerance from the gaps to a filing's counterparts and those
-    gaps minus the rounding tolerances (the smallest of each)."""
+    gaps minus the rounding tolerances (the smallest of each). A unit slip is a warning."""
     difference = Decimal(_decimal_text(min(gaps)))
     excess = Decimal(_decimal_text(min(excesses)))
-    return ("Violation" if excess > 0 else "Warning"), difference, difference - excess
+    return ("Violation" if excess > 0 and not unit_slip else "Warning"), difference, difference - excess
+
+
+def _unit_slip(amount: Decimal, counterparts: list[_Offer]) -> bool:
+    """Whether a counterpart has the figure's digits in the other unit (ten thousand times or a
+    ten-thousandth of it): one of the two filings prints yuan under a 万元 header."""
+    return amount != 0 and any(o.amount in (amount * WAN, amount / WAN) for o in counterparts)
+
+
+# appended to a finding's message when the gap is a unit slip
+_SLIP_ZH = "两数数字相同而单位相差一万倍（元/万元）：其中一份文件的表格单位有误，见该文件的 UnitSlip 检查结果。"
+_SLIP_EN = (" The two figures have the same digits in 元 and 万元: one of the filings prints yuan under a 万元 "
+            "header (its UnitSlip finding says which).")
+
+
+def _with_slip(zh: str, en: str, values: dict, unit_slip: bool) -> tuple[str, str]:
+    if not unit_slip:
+        return zh, en
+    values["unit_slip"] = "true"
+    return zh + _SLIP_ZH, en + _SLIP_EN
 
 
 def _distinct_claims(claimants: list[dict], part: str) -> list[tuple[dict, tuple]]:
@@ -133,15 +156,16 @@ def _prior_year_findings(claimants: list[dict], sides: list[dict]) -> list[Findi
             if min(gaps) == 0:
                 continue
             excesses = [gap - Decimal(tolerance) - o.tolerance for gap, o in zip(gaps, counterparts)]
-            severity, difference, tolerance_shown = _gap(gaps, excesses)
+            slip = _unit_slip(Decimal(amount), counterparts)
+            severity, difference, tolerance_shown = _gap(gaps, excesses, slip)
             others = " / ".join(dict.fromkeys(o.shown for o in counterparts))
             findings.append(_prior_year_finding(side["filing"], prior, how, item_iri, year, int(line), stated,
-                                                other_filing, others, severity, difference, tolerance_shown))
+                                                other_filing, others, severity, difference, tolerance_shown, slip))
     return findings
 
 
 def _prior_year_finding(filing, prior, how, item_iri, year, line, stated, other_filing, others,
-                        severity, difference, tolerance) -> Finding:
+                        severity, difference, tolerance, unit_slip=False) -> Finding:
     item = item_iri.removeprefix(KGO + "item/")
     label = measure_labels(item)
     implied = how == "implied"
@@ -156,6 +180,7 @@ def _prior_year_finding(filing, prior, how, item_iri, year, line, stated, other_
     en = (f"This filing {said_en} {label['en']} for {year} as {stated}, but the organisation's own {year} "
           f"filing ({other_filing}) gives {others}; difference {difference} yuan (rounding tolerance "
           f"{tolerance} yuan). Check the prior-year figure or the change.")
+    zh, en = _with_slip(zh, en, values, unit_slip)
     where = {"table": None, "row": None, "line": line}
     return Finding(severity, filing, where, zh, en, values, check=CHECK, focus=prior)
 
@@ -194,16 +219,18 @@ def _budget_findings(claimants: list[dict], sides: list[dict]) -> list[Finding]:
             if min(printed_gaps) == 0:
                 continue
             excesses = [gap - tolerance - o.tolerance for gap, o in zip(gaps, counterparts)]
-            severity, difference, tolerance_shown = _gap(gaps, excesses)
+            slip = _unit_slip(amount, counterparts)
+            severity, difference, tolerance_shown = _gap(gaps, excesses, slip)
             codes = " ".join(sorted({o.code for o in counterparts if o.code}))
             others = " / ".join(sorted({o.shown for o in counterparts}))
             findings.append(_budget_finding(side["filing"], focus, how, measure, name, year, int(line), stated,
-                                            budget_filing, codes, others, severity, difference, tolerance_shown))
+                                            budget_filing, codes, others, severity, difference, tolerance_shown,
+                                            slip))
     return findings
 
 
 def _budget_finding(filing, focus, how, measure, name, year, line, stated, budget_filing, codes, others,
-                    severity, difference, tolerance) -> Finding:
+                    severity, difference, tolerance, unit_slip=False) -> Finding:
     if measure == "final_vs_budget":  # a 项: its name in the 决算, its code in the budget's tables
         label = {"zh": f"{name}（项，{codes}）", "en": f"the 项 {codes} {name}"}
     else:
@@ -219,5 +246,6 @@ def _budget_finding(filing, focus, how, measure, name, year, line, stated, budge
     en = (said_en.format(year=year, label=label["en"], stated=stated)
           + f", but the organisation's own {year} budget filing ({budget_filing}) gives {others}; "
           f"difference {difference} yuan (rounding tolerance {tolerance} yuan). {check_en}")
+    zh, en = _with_slip(zh, en, values, unit_slip)
     where = {"table": None, "row": None, "line": line}
     return Finding(severity, filing, where, zh, en, values, check=BUDGET_CHECK, focus=focus)
