@@ -21,8 +21,9 @@ limit still leaves what it measured):
 ``queries``   every named query (kg.named_queries), parameters from the ground truth, median of 5.
 ``truth``     the validator's findings against the injected errors, the queries against the
               ground truth (bench/scale_truth.py).
-``naive``     pyshacl over the union graph in rdflib (bench/scale_naive.py), in its own process
-              with a time limit, when --naive-timeout > 0.
+``naive``     pyshacl over the union graph in rdflib (bench/scale_naive.py) of the first K
+              filings, K = 1, 2, 4, … up to N, each in its own process with a time limit, until
+              one does not finish (when --naive-timeout > 0): the largest K it still validates.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from kg.store import open_store
 from kg.validation import filings_in, validate_cross_filing
 
 QUERY_REPEAT = 5
+NAIVE_FIRST_K = 1  # filings of the naive baseline's first step; doubled while it finishes
 
 
 def peak_mib() -> float:
@@ -192,17 +194,32 @@ def run_queries(location: Path, params: dict[str, dict[str, str]]) -> tuple[dict
     return timings, results
 
 
-def run_naive(work: Path, location: Path, timeout: float) -> dict:
-    """bench/scale_naive.py in its own process, stopped after ``timeout`` seconds."""
-    out = work / "naive.json"
-    cmd = [sys.executable, "-m", "bench.scale_naive", "--store", str(location), "--result", str(out)]
+def run_naive(work: Path, location: Path, timeout: float, n: int) -> dict:
+    """The naive baseline on the store's first K filings for K = 1, 2, 4, … up to ``n``,
+    until one does not finish within ``timeout`` seconds: where it still finishes, and how its
+    cost grows. Each K in its own process (bench/scale_naive.py)."""
+    ladder, k = [], min(NAIVE_FIRST_K, n)
+    while True:
+        step = _naive_step(work, location, timeout, k)
+        ladder.append(step)
+        if step["status"] != "done" or k == n:
+            break
+        k = min(2 * k, n)
+    done = [s for s in ladder if s["status"] == "done"]
+    return {**(done[-1] if done else ladder[-1]), "ladder": ladder,
+            "stopped_at": None if ladder[-1]["status"] == "done" else ladder[-1]["filings"]}
+
+
+def _naive_step(work: Path, location: Path, timeout: float, k: int) -> dict:
+    out = work / f"naive-{k}.json"
+    cmd = [sys.executable, "-m", "bench.scale_naive", "--store", str(location), "--result", str(out), "--filings", str(k)]
     try:
         subprocess.run(cmd, timeout=timeout, check=True)
     except subprocess.TimeoutExpired:  # pyshacl ran for the time left after building the graph
         build = json.loads(out.read_text(encoding="utf-8")).get("build_s", 0) if out.exists() else timeout
-        return {"status": "timeout", "timeout_s": timeout - build, "build_s": build}
+        return {"status": "timeout", "filings": k, "timeout_s": timeout - build, "build_s": build}
     except subprocess.CalledProcessError as exc:
-        return {"status": f"failed ({exc.returncode})"}
+        return {"status": f"failed ({exc.returncode})", "filings": k}
     return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -253,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     rec.phase("truth")
 
     if args.naive_timeout > 0:
-        rec.data["naive"] = run_naive(args.work, store, args.naive_timeout)
+        rec.data["naive"] = run_naive(args.work, store, args.naive_timeout, args.n)
         rec.phase("naive")
     rec.data["done"] = True
     rec.data["peak_rss_mib"] = round(peak_mib(), 1)

@@ -17,11 +17,16 @@ findings a ``bench.scale_run`` result saved against the ground truth of DIR (the
 ``--seed``, regenerated), without loading anything: the way to check a change of the generator's
 truth or of this module against a finished run.
 
-Queries. budget-overview's totals for one department against the ground truth's ``totals``
-(filings without injected errors); duty-history for the hotline theme against the filings whose
-ground truth has a ``hotline.duty_line``; money-by-theme for the hotline theme against every
-budget's ``hotline.projects`` (amount within half of 0.01 万元: the query takes a project's
-largest statement, which may be the prose's 万元 figure).
+Queries, every named one. budget-overview's totals for one department against the ground
+truth's ``totals`` (filings without injected errors); duty-history for the hotline theme against
+the filings whose ground truth has a ``hotline.duty_line``; money-by-theme for the hotline theme
+against every budget's ``hotline.projects`` (amount within half of 0.01 万元: the query takes a
+project's largest statement, which may be the prose's 万元 figure); lineage of the hotline's
+holder against the renames and duty transfers stated by its filings and those of the body it
+took the duty from (file, line, type); prior-year-check of a department that misquotes a
+prior-year figure against its injected errors and the ``prior`` figures; project-history of the
+holder's hotline project against the hotline projects of its district's budgets, across the
+transfer.
 """
 
 from __future__ import annotations
@@ -185,16 +190,32 @@ def score_findings(findings: list, truth: list[dict], files_of: dict[str, str]) 
 
 def query_params(truth: list[dict]) -> dict[str, dict[str, str]]:
     """Parameters that exist in this corpus: the hotline's latest holder when the corpus
-    reaches it, else the first department; its latest name; the hotline theme."""
+    reaches it, else the first department; its latest name; the hotline theme; for
+    prior-year-check, a department with a misquoted prior-year budget figure that the query
+    can catch (its own last-year budget in the corpus), when there is one."""
     holders = [r for r in truth if r["hotline"]["projects"] and r["kind"] == "budget"]
     org_record = max(holders, key=lambda r: r["year"]) if holders else max(
         (r for r in truth if r["department"]["id"] == truth[0]["department"]["id"]), key=lambda r: r["year"])
     org = org_record["department"]["name"]
-    params = {"budget-overview": {"org": org}, "lineage": {"org": org}, "prior-year-check": {"org": org},
+    params = {"budget-overview": {"org": org}, "lineage": {"org": org},
+              "prior-year-check": {"org": _misquoting_department(truth) or org},
               "duty-history": {"theme": "hotline"}, "money-by-theme": {"theme": "hotline"}}
     if holders:
         params["project-history"] = {"project": org_record["hotline"]["projects"][0]["name"]}
     return params
+
+
+def _misquoting_department(truth: list[dict]) -> str | None:
+    """The latest name of the first department with a budget stating a wrong prior-year figure
+    outright (not implied by a change) while last year's budget is in the corpus."""
+    have = {(r["department"]["id"], r["kind"], r["year"]) for r in truth}
+    for r in truth:
+        if r["kind"] == "budget" and any(_PRIOR_KEY.fullmatch(e["key"]) and e["kind"] == "prior_year"
+                                         and (r["department"]["id"], "budget", r["year"] - 1) in have
+                                         for e in r["errors"]):
+            return max((x for x in truth if x["department"]["id"] == r["department"]["id"]),
+                       key=lambda x: x["year"])["department"]["name"]
+    return None
 
 
 def _value(row: dict, key: str) -> str | None:
@@ -263,13 +284,129 @@ def _check_money(rows: list[dict], truth: list[dict], file_of: dict[str, str]) -
             "wrong": wrong[:EXAMPLES], "other_titles_in_theme": extra[:EXAMPLES]}
 
 
+#: prior-year-check's items -> the keys of a budget's ground-truth ``prior`` (fiscal_appropriation has none)
+PRIOR_ITEMS = {"basic_expenditure": "basic", "project_expenditure": "project", "revenue_total": "revenue",
+               "operating_cost": "admin_costs", "three_public_total": "three_public",
+               "three_public_abroad": "abroad", "three_public_reception": "reception", "three_public_vehicle": "cars"}
+_PRIOR_KEY = re.compile(r"p/[a-z_]+/prior")
+
+
+def _department_records(truth: list[dict], name: str) -> list[dict]:
+    dept = next(r["department"]["id"] for r in truth if r["department"]["name"] == name)
+    return [r for r in truth if r["department"]["id"] == dept]
+
+
+def _stated_at(source: str, file_of: dict[str, str]) -> tuple[str, int] | None:
+    """(file, line) of a lineage row's source ``<filing IRI> line N``."""
+    filing, _, line = source.partition(" line ")
+    return (file_of.get(filing, filing), int(line)) if line.isdigit() else None
+
+
+def _check_lineage(rows: list[dict], truth: list[dict], org: str, file_of: dict[str, str]) -> dict:
+    """Every rename and duty transfer a filing of the organisation states, or a filing of a
+    body it received a duty from (transitively), is a row at its file and line with its type;
+    and no other stated event is."""
+    by_dept = defaultdict(list)
+    for r in truth:
+        by_dept[r["department"]["id"]].append(r)
+    related, todo = set(), [_department_records(truth, org)[0]["department"]["id"]]
+    while todo:
+        dept = todo.pop()
+        if dept not in related:
+            related.add(dept)
+            todo += [t["from_id"] for r in by_dept[dept] for t in r["duty_transfers"] if t.get("from_id")]
+    types = {"rename": "Rename", "duty_transfer": "DutyTransfer"}
+    want = {(r["file"], e["line"], types[e["type"]]) for d in related for r in by_dept[d]
+            for e in r["restructurings"] + r["duty_transfers"]}
+    got = set()
+    for row in rows:
+        if _value(row, "basis") == "stated by a filing":
+            for source in (_value(row, "source") or "").split(" | "):
+                at = _stated_at(source, file_of)
+                if at:
+                    got.add((*at, _value(row, "type")))
+    return {"ok": want == got, "expected_stated_events": len(want), "departments": len(related),
+            "missing": sorted(want - got)[:EXAMPLES], "unexpected": sorted(got - want)[:EXAMPLES],
+            "curated_rows": sum(_value(r, "basis") == "curated" for r in rows)}
+
+
+def _check_prior_year(rows: list[dict], truth: list[dict], org: str, file_of: dict[str, str]) -> dict:
+    """The department's budgets' prior-year figures: every injected misquote is a row that
+    differs; where neither filing has an injected error, a figure agrees (with the ground
+    truth's ``prior`` figure, where it has one) or, when last year's filing is not in the corpus
+    or does not state the item, is unchecked. Rows where an error of another kind is in either
+    filing are not judged (it may or may not touch the figure)."""
+    records = {r["file"]: r for r in _department_records(truth, org)}
+    by_year = {(r["kind"], r["year"]): r for r in records.values()}
+    misquoted = {(file, line) for file, r in records.items() for e in r["errors"]
+                 if e["kind"] == "prior_year" and _PRIOR_KEY.fullmatch(e["key"]) for line in e["lines"]}
+    verdicts, wrong_verdicts, wrong_figures, figures, not_judged = Counter(), [], [], 0, 0
+    differs_at = set()
+    for row in rows:
+        file, line = file_of.get(_value(row, "filing"), ""), int(_value(row, "line") or 0)
+        verdict, item = _value(row, "verdict"), (_value(row, "item") or "").rsplit("/", 1)[-1]
+        verdicts[verdict] += 1
+        if verdict == "differs":
+            differs_at.add((file, line))
+        record = records.get(file)
+        previous = record and by_year.get((record["kind"], record["year"] - 1))
+        if record is None:
+            expected = "a filing of this department"
+        elif (file, line) in misquoted:
+            expected = "differs"
+        elif previous is None or (_value(row, "previousStated") is None and item not in PRIOR_ITEMS):
+            expected = "unchecked"
+        elif previous["errors"] or any(e["kind"] != "prior_year" for e in record["errors"]):
+            not_judged += 1
+            continue
+        else:
+            expected = "agrees"
+        if verdict != expected:
+            wrong_verdicts.append({"file": file, "line": line, "item": item, "verdict": verdict, "expected": expected})
+        key = PRIOR_ITEMS.get(item)
+        if expected == "agrees" and key in record.get("prior", {}):
+            figures += 1
+            if Decimal(_value(row, "statedPrior")) != Decimal(record["prior"][key]):
+                wrong_figures.append({"file": file, "line": line, "item": item, "query": _value(row, "statedPrior"),
+                                      "truth": record["prior"][key]})
+    missed = sorted(misquoted - differs_at)
+    return {"ok": bool(rows) and not wrong_verdicts and not wrong_figures and not missed, "rows": len(rows),
+            "verdicts": dict(verdicts), "injected_prior_year_errors": len(misquoted), "missed": missed[:EXAMPLES],
+            "not_judged": not_judged, "figures_compared": figures, "wrong_verdicts": wrong_verdicts[:EXAMPLES],
+            "wrong_verdict_count": len(wrong_verdicts), "wrong_figures": wrong_figures[:EXAMPLES]}
+
+
+def _check_project_history(rows: list[dict], truth: list[dict], project: str, file_of: dict[str, str]) -> dict:
+    """The hotline project's history: every budget of its district that funds a hotline
+    project (the holder's, and before the transfer its predecessor's) is a row with the
+    project's title and amount (within half of 0.01 万元), and no other filing is."""
+    district = next(r["district"] for r in truth if any(p["name"] == project for p in r["hotline"]["projects"]))
+    want = {(r["file"], p["name"]): Decimal(p["amount"]) for r in truth
+            if r["kind"] == "budget" and r["district"] == district for p in r["hotline"]["projects"]}
+    got = {(file_of.get(_value(row, "member").split("/project/")[0], ""), _value(row, "title")):
+           Decimal(_value(row, "amount")) for row in rows if _value(row, "amount") is not None}
+    wrong = [{"file": k[0], "title": k[1], "query": str(got[k]), "truth": str(v)}
+             for k, v in want.items() if k in got and abs(got[k] - v) > HALF_WAN_CENT]
+    continued = [r for r in rows if _value(r, "link") == "continuedBy"]
+    return {"ok": bool(want) and set(want) == set(got) and not wrong and bool(continued), "expected": len(want),
+            "missing": sorted(set(want) - set(got))[:EXAMPLES], "unexpected": sorted(set(got) - set(want))[:EXAMPLES],
+            "wrong_amounts": wrong[:EXAMPLES], "inferred_links": len(continued)}
+
+
 def check_queries(results: dict[str, list[dict]], truth: list[dict], params: dict, file_of: dict[str, str]) -> dict:
     file_of = {iri: Path(f).name for iri, f in file_of.items()}
-    return {
+    checks = {
         "budget-overview": _check_overview(results["budget-overview"], truth, params["budget-overview"]["org"]),
         "duty-history": _check_duties(results["duty-history"], truth, file_of),
         "money-by-theme": _check_money(results["money-by-theme"], truth, file_of),
+        "lineage": _check_lineage(results["lineage"], truth, params["lineage"]["org"], file_of),
+        "prior-year-check": _check_prior_year(results["prior-year-check"], truth, params["prior-year-check"]["org"],
+                                              file_of),
     }
+    project = params.get("project-history", {}).get("project")
+    if any(p["name"] == project for r in truth for p in r["hotline"]["projects"]):  # not a fallback IRI
+        checks["project-history"] = _check_project_history(results["project-history"], truth, project, file_of)
+    return checks
 
 
 # -- scoring a finished run again ---------------------------------------------------------------
