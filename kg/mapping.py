@@ -404,6 +404,11 @@ class FilingMapper:
         self.add(self.org, _n(ORG, "hasSubOrganization"), sub)
         self.add(sub, _n(ORG, "subOrganizationOf"), self.org)
 
+    def _fact_period(self, fact: Fact, node: NamedNode, base: str) -> None:
+        """A span of dates as printed, on the fact itself (kgsh:DateOrder compares them)."""
+        self.add(node, kgo("startDate"), Literal(fact.values["start"], datatype=_XSD_DATE))
+        self.add(node, kgo("endDate"), Literal(fact.values["end"], datatype=_XSD_DATE))
+
     def _fact_budget_unit_code(self, fact: Fact, node: NamedNode, base: str) -> None:
         code = fact.values.get("code")
         if code:

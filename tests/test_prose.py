@@ -537,3 +537,24 @@ def test_amount_without_unit_before_a_comma():
     v = fs[0].values
     assert amt(v["amount"]) == (D("38698059.48"), "元")
     assert [p.kind for p in probs] == ["missing_unit"]
+
+
+def test_periods_are_read_as_printed():
+    """A span of dates is a ``period`` fact with ISO dates, whatever else its line says; the
+    2024 决算's hotline window (2024年2月1日-2024年1月31日, the start year should be 2023) is
+    kept as printed, an end without a year takes the start's, a month without a day its first
+    or last day, and a date that does not exist is no period."""
+    lines = ["2024年（2024年2月1日0时-2024年1月31日24时）共受理诉求案件301144件。",
+             "2020年收入预算45,228,772.39元，执行期为2020年1月1日至12月31日。",
+             "考核期间为2023年2月-2024年1月。",
+             "期间为2023年2月30日-2024年1月31日。",
+             "2019年1-12月，较上年增长5%。"]
+    facts, _names, _problems = _synthetic(*lines)
+    assert [(f.line - 3, f.values["start"], f.values["end"], f.values["start_text"]) for f in facts
+            if f.kind == "period"] == [(1, "2024-02-01", "2024-01-31", "2024年2月1日0时"),
+                                       (2, "2020-01-01", "2020-12-31", "2020年1月1日"),
+                                       (3, "2023-02-01", "2024-01-31", "2023年2月")]
+    revenue = next(f for f in facts if f.kind == "revenue_total")  # the line's money is read too
+    assert revenue.line == 5 and revenue.values["amount"].text == "45,228,772.39"
+    assert [(f.line, f.values["end"]) for f in parsed("002")[1] if f.kind == "period"] == [
+        (248, "2024-01-31"), (248, "2024-01-31"), (250, "2024-01-31"), (252, "2024-01-31")]

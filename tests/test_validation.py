@@ -12,7 +12,8 @@ What the filings print (checked by hand against the text):
   财政拨款收入 of 5474.79万元, "100%" of it; 财政拨款收、支总计5223.93万元 "比上年增加250.86万元，
   增长4.8%" (250.86 on 4973.07 is 5.04%); 公务接待费 budget 1.1万元, spent 0, "增加（减少）0万元";
   the 12345 project's payments 498.94 + 436.57 + 311.55 ≠ 1247.34万元; 卫生健康 240.73 + 20.01 ≠
-  260.76万元; two class shares off in the last digit (35.09%, 8.97%).
+  260.76万元; two class shares off in the last digit (35.09%, 8.97%); its hotline figures are for
+  "2024年2月1日-2024年1月31日" (lines 248, 250, 252: the start year should be 2023).
 * 000 (城管监督指挥中心, 2020 budget): revenue +19,182,984.57 on 45,228,772.39 is 42.41%, not
   42.13%; 项目支出 37,376,709.35 vs 18,620,855.15: the stated +18,755,854.2 is right.
 * 001 (the same centre, 2021): the 三公 total and 公务接待费 say "−1,239.72" (2020's change,
@@ -146,6 +147,15 @@ def test_002_class_items_add_up_to_their_class(findings):
     assert [f.values["stated"] for f in health] == ["260.76万元"] and health[0].values["difference"] == "200"
     rounding = of(findings, F2024, "PartsSumRounding", "Warning", 64)
     assert sorted(f.values["stated"] for f in rounding) == ["375.02万元", "469.3万元"]
+
+
+def test_002_hotline_windows_end_before_they_start(findings):
+    """Lines 248, 250 and 252 give the year's hotline figures for 2024年2月1日-2024年1月31日 (248 twice,
+    once with hours): the start year should be 2023. Nothing else in the samples is a reversed period."""
+    f = one(findings, F2024, "DateOrder", "Violation", 248)  # one finding: the same period on three lines
+    assert (f.values["start"], f.values["end"], f.values["also_at_lines"]) == ("2024-02-01", "2024-01-31", "250,252")
+    assert "2024-02-01 to 2024-01-31" in f.message_en
+    assert [f for f in findings if f.check == "DateOrder" and f.filing != F2024] == []
 
 
 def test_002_has_no_tables(findings):

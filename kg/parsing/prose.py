@@ -4,8 +4,8 @@
 Prose lines are the lines not in ``table_lines`` and not starting with a TAB (a table cell).
 The text is walked line by line keeping a small context (``ProseContext``: the current
 heading and what it is about, an open numbered list, the year a comparison section is about);
-each line is offered to a list of small rules (``prose_org.RULES``, ``prose_items.RULES``,
-``prose_money.RULES``, in that order; each rule is a few regexes and a short function, and names
+each line is offered to a list of small rules (``prose_periods.RULES``, ``prose_org.RULES``,
+``prose_items.RULES``, ``prose_money.RULES``, in that order; each rule is a few regexes and a short function, and names
 the sections it runs in). A new template is a new rule or a new row in one of the label tables
 (``prose_money.LABEL_KINDS``), not an edit of a big function.
 
@@ -72,6 +72,8 @@ subordinate_unit       ``name``, ``type``.
 subordinate_unit_count ``count``, ``type``.
 duty                   ``order``, ``text``.
 major_project          ``name``, ``amount`` (when stated), ``order``.
+period                 a span of dates: ``start``, ``end`` (ISO), ``start_text``, ``end_text``
+                       (2023年2月1日-2024年1月31日; an end without a year takes the start's).
 restructuring          ``type`` rename|transfer|merge|establish|abolish|add_name, ``from``, ``to``,
                        ``duty``, ``date`` (ISO), ``document``, ``document_title``, ``reason``
                        (更名为 → rename, 职责划转至 → transfer, 并入 → merge, 加挂…牌子 → add_name,
@@ -169,9 +171,9 @@ Rule = tuple[str, "set[str] | None", Callable[[ProseContext, int, str], bool]]
 
 
 def _rules() -> list[Rule]:
-    from kg.parsing import prose_items, prose_money, prose_org
+    from kg.parsing import prose_items, prose_money, prose_org, prose_periods
 
-    return prose_org.RULES + prose_items.RULES + prose_money.RULES
+    return prose_periods.RULES + prose_org.RULES + prose_items.RULES + prose_money.RULES
 
 
 def extract_facts(lines, table_lines: set[int], tables: list[Table], ident) -> tuple[list[Fact], list[Name], list[Problem]]:
