@@ -28,6 +28,9 @@ Kinds (``KINDS``):
 ``malformed_amount``     a figure printed with a misplaced thousands separator (``498,64,180.90``).
 ``unit_mismatch``        a table headed 万元 over figures in 元 (budget only: a 单位：元 cell
                          printed 单位：万元, or 部门整体支出绩效目标申报表 printing yuan under its 万元 label).
+``date_order``           a period that ends before it starts (final only: the 绩效 section's
+                         考核期间 ``2023年2月1日-2024年1月31日`` printed with the filing's year at
+                         both ends, as the 2024 决算 sample prints its hotline window).
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from bench.generate_numbers import WAN, malformed, yuan
 
 KINDS = (
     "child_sum", "row_sum", "revenue_expenditure", "personnel_public", "change_wrong", "percent_wrong",
-    "prose_table", "prior_year", "malformed_amount", "unit_mismatch",
+    "prose_table", "prior_year", "malformed_amount", "unit_mismatch", "date_order",
 )
 MIN_GAP = {"元": 1000_00, "万元": WAN}  # in 分
 STEP = {"元": 100, "万元": 10_000}  # gaps are whole yuan / whole 0.01 万元
@@ -243,13 +246,22 @@ def _unit_mismatch(ctx: Context) -> Injection | None:
                      "the table says 万元, its figures are in 元", ["prose_table"])
 
 
+def _date_order(ctx: Context) -> Injection | None:
+    if "f/period" not in ctx.anchors:
+        return None
+    _, end = ctx.true("f/period")
+    return Injection("date_order", {"f/period": Override((end, end))}, "f/period",
+                     note="a period ends before it starts (its start year is the end's)")
+
+
 INJECTORS: dict[str, Callable[[Context], Injection | None]] = {
     "child_sum": _child_sum, "row_sum": _row_sum, "revenue_expenditure": _revenue_expenditure,
     "personnel_public": _personnel_public, "change_wrong": _change_wrong, "percent_wrong": _percent_wrong,
     "prose_table": _prose_table, "prior_year": _prior_year, "malformed_amount": _malformed,
-    "unit_mismatch": _unit_mismatch,
+    "unit_mismatch": _unit_mismatch, "date_order": _date_order,
 }
 FINAL_KINDS = tuple(k for k in KINDS if k not in ("prose_table", "unit_mismatch"))
+BUDGET_KINDS = tuple(k for k in KINDS if k != "date_order")
 
 
 class ErrorPlanner:
@@ -262,7 +274,7 @@ class ErrorPlanner:
                render: Callable[[dict[str, Override]], Doc]) -> tuple[Doc, list[dict]]:
         """Render the filing again with one error; return the new Doc and the error records."""
         ctx = Context(doc.anchors, filing_kind, unit, rng)
-        kinds = FINAL_KINDS if filing_kind == "final" else KINDS
+        kinds = FINAL_KINDS if filing_kind == "final" else BUDGET_KINDS
         for kind in sorted(kinds, key=lambda k: (self.counts[k], rng.random())):
             injection = INJECTORS[kind](ctx)
             if injection is not None:

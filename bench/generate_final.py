@@ -206,3 +206,6 @@ class FinalWriter:
             d.add(term, "")
         d.add(f"第三部分  {y}年度部门绩效评价情况", "", "一、 预算绩效工作开展情况",
               f"{self.dept.name(y)}对{y}年度部门项目支出实施绩效自评，全年整体部门整体支出单位自评结果为“良好”。")
+        # a window across the new year, as the 2024 决算 sample states its hotline figures' (its line 250)
+        window = d.num("f/period", (y - 1, y), lambda years: f"{years[0]}年2月1日-{years[1]}年1月31日")
+        d.add(f"部门整体支出绩效考核期间为{window}，考核结果纳入年度绩效评价。")

@@ -215,6 +215,10 @@ def check_final(c: Checker) -> None:
     if fact is not None:
         c.money("三公 决算", fact.values.get("amount"), t["three_public"])
         c.money("三公 年初预算", fact.values.get("budget_amount"), c.t["budget"]["three_public"]["three_public"])
+    period = c.one("period")
+    if period is not None:
+        c.expect("考核期间", (period.line, period.values["start"], period.values["end"]),
+                 (c.t["period"]["line"], c.t["period"]["start"], c.t["period"]["end"]))
     _restructuring_facts(c)
 
 
@@ -230,6 +234,11 @@ def check_errors(c: Checker) -> None:
         if err["kind"] == "malformed_amount":
             lines = [p.line for p in c.f.problems if p.kind == "malformed_amount" and err["printed"] in p.text]
             c.expect(f"{err['kind']} reported on line", err["line"] in lines, True)
+            continue
+        if err["kind"] == "date_order":
+            periods = [x for x in c.f.facts_of("period") if x.line == err["line"] and x.text == err["printed"]]
+            c.expect(f"date_order {err['printed']!r} read on line {err['line']} ending before it starts",
+                     any(x.values["end"] < x.values["start"] for x in periods), True)
             continue
         if err.get("implied"):
             continue  # an implied prior-year figure is not printed anywhere

@@ -25,6 +25,7 @@ Keys of a record::
     hotline                        {role: source|target|null, holds_duty, duty_line, projects [{name, amount, line}]}
     duty_transfers                 [{type, year, duty, from, from_id, to, to_id, line}] stated in this filing
     restructurings                 [{type: rename, year, from, from_short, to, to_short, document, date, line}]
+    period                         final only: the 绩效 考核期间 {start, end (ISO), line} (true dates)
     errors                         see bench.generate_errors.describe
 """
 
@@ -134,4 +135,5 @@ def final_truth(f: Final, doc: Doc) -> dict:
         "hotline": _hotline(dept, y, doc, hot),
         "duty_transfers": transfers,
         "restructurings": renames,
+        "period": {"start": f"{y - 1}-02-01", "end": f"{y}-01-31", "line": _line(doc, "f/period")},
     }

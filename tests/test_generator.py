@@ -4,6 +4,7 @@ figures, injected errors and their lines, and a round trip through kg's parser."
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
@@ -218,6 +219,10 @@ def test_error_gaps_exceed_rounding(faulty):
         (err,) = r["errors"]
         if err["kind"] in ("malformed_amount", "unit_mismatch"):
             assert err["printed"] != err["expected"]
+            continue
+        if err["kind"] == "date_order":  # a whole year: the start moves past the end
+            start, end = (re.match(r"(\d{4})年(\d+)月(\d+)日", d).groups() for d in err["printed"].split("-"))
+            assert tuple(map(int, start)) > tuple(map(int, end)), err
             continue
         gap = abs(Decimal(err["printed"].replace(",", "")) - Decimal(err["expected"].replace(",", "")))
         if err["kind"] == "percent_wrong":

@@ -19,7 +19,9 @@ from kg.loading import Loader
 from kg.store import open_store
 from kg.validation import filings_in
 
-SEED, N = 1, 900  # seed 1's first district: the hotline moves between its 43rd and 44th departments
+# seed 1: the hotline moves between the first district's 43rd and 44th departments (filings 860-899);
+# the first budget misquoting a prior-year figure the query can check is filing 1444 (2017 基本支出)
+SEED, N = 1, 1460
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +91,13 @@ def test_a_misquote_that_agrees_fails_prior_year_check(answered):
     def agree(rows):
         _first(rows, "verdict", "differs")["verdict"] = ox.Literal("agrees")
     result = _edited(answered, "prior-year-check", agree)
+    assert not result["ok"] and [v["expected"] for v in result["wrong_verdicts"]] == ["differs"]
+
+
+def test_a_misquote_left_out_fails_prior_year_check(answered):
+    def drop(rows):
+        rows.remove(_first(rows, "verdict", "differs"))
+    result = _edited(answered, "prior-year-check", drop)
     assert not result["ok"] and result["missed"]
 
 

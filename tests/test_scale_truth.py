@@ -113,7 +113,8 @@ def test_a_wrong_prior_basic_expenditure_breaks_the_prior_total(tmp_path, corpus
 def test_a_wrong_budget_figure_in_a_final_is_checked_against_that_years_budget(tmp_path, corpus):
     r = corpus[3181][1]  # 10.06万元 for the vehicles' 年初预算; the 2015 budget says 9.06
     (error,) = r["errors"]
-    assert (r["file"], r["year"], r["kind"]) == ("03181_08d0042b8bb69389.txt", 2015, "final")
+    # the run's file was 03181_08d0042b8bb69389.txt; a 决算 has ended with its 考核期间 line since
+    assert (r["file"], r["year"], r["kind"]) == ("03181_c01c8a3849eb0f28.txt", 2015, "final")
     assert (error["line"], error["printed"], error["expected"]) == (135, "10.06", "9.06")
     violations, score = load_and_score(tmp_path, corpus, [3180, 3181])  # with its 2015 budget
     assert at(violations, "BudgetAgrees", 135).values["stated"] == "10.06万元"
