@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--naive-timeout", type=float, default=600, help="seconds for the naive baseline (default 600)")
     ap.add_argument("--time-limit", type=float, default=None, help="seconds per N; a stopped N reports what it measured")
     ap.add_argument("--bulk-max", type=int, default=None,
-                    help="largest N for the bulk-loader floor (default: every N; at 10,000 it takes ~13 min)")
+                    help="largest N for the bulk-loader floor (default: every N; at 10,000 it takes ~7 min)")
     args = ap.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
     runs = []
