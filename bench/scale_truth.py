@@ -224,14 +224,18 @@ def _value(row: dict, key: str) -> str | None:
     return None if term is None else term.value
 
 
+def _department_records(truth: list[dict], name: str) -> list[dict]:
+    dept = next(r["department"]["id"] for r in truth if r["department"]["name"] == name)
+    return [r for r in truth if r["department"]["id"] == dept]
+
+
 def _check_overview(rows: list[dict], truth: list[dict], org: str) -> dict:
-    dept = next(r["department"]["id"] for r in truth if r["department"]["name"] == org)
     by_year = {(int(_value(r, "year")), "budget" if _value(r, "phase") == "budget" else "final"): r for r in rows}
     fields = {"revenue": "revenue", "expenditure": "expenditure", "basicExpenditure": "basic",
               "projectExpenditure": "project", "threePublic": "three_public"}
     compared, mismatches, missing_filings, not_stated = 0, [], [], Counter()
-    for r in truth:
-        if r["department"]["id"] != dept or r["errors"]:
+    for r in _department_records(truth, org):
+        if r["errors"]:
             continue
         row = by_year.get((r["year"], r["kind"]))
         if row is None:
@@ -295,11 +299,6 @@ _PRIOR_KEY = re.compile(r"p/[a-z_]+/prior")
 _PROSE_PRIOR_KEYS = {f"p/{key}/prior" for key in PRIOR_ITEMS.values()}
 
 
-def _department_records(truth: list[dict], name: str) -> list[dict]:
-    dept = next(r["department"]["id"] for r in truth if r["department"]["name"] == name)
-    return [r for r in truth if r["department"]["id"] == dept]
-
-
 def _stated_at(source: str, file_of: dict[str, str]) -> tuple[str, int] | None:
     """(file, line) of a lineage row's source ``<filing IRI> line N``."""
     filing, _, line = source.partition(" line ")
@@ -336,23 +335,22 @@ def _check_lineage(rows: list[dict], truth: list[dict], org: str, file_of: dict[
 
 def _check_prior_year(rows: list[dict], truth: list[dict], org: str, file_of: dict[str, str]) -> dict:
     """The department's budgets' prior-year figures: every injected misquote is a row that
-    differs (or is unchecked, when last year's filing does not state the item); where neither filing has an injected error, a figure agrees (with the ground
-    truth's ``prior`` figure, where it has one) or, when last year's filing is not in the corpus
-    or does not state the item, is unchecked. Rows where an error of another kind is in either
-    filing are not judged (it may or may not touch the figure)."""
+    differs (or is unchecked, when last year's filing does not state the item); where neither
+    filing has an injected error, a figure agrees (with the ground truth's ``prior`` figure,
+    where it has one) or, when last year's filing is not in the corpus or does not state the
+    item, is unchecked. Rows where an error of another kind is in either filing are not judged
+    (it may or may not touch the figure)."""
     records = {r["file"]: r for r in _department_records(truth, org)}
     by_year = {(r["kind"], r["year"]): r for r in records.values()}
     misquoted = {(file, line) for file, r in records.items() for e in r["errors"]
                  if e["kind"] == "prior_year" and _PRIOR_KEY.fullmatch(e["key"]) for line in e["lines"]}
     verdicts, wrong_verdicts, wrong_figures, figures, not_judged = Counter(), [], [], 0, 0
-    differs_at, stated_at = set(), set()
+    stated_at = set()
     for row in rows:
         file, line = file_of.get(_value(row, "filing"), ""), int(_value(row, "line") or 0)
         verdict, item = _value(row, "verdict"), (_value(row, "item") or "").rsplit("/", 1)[-1]
         verdicts[verdict] += 1
         stated_at.add((file, line))
-        if verdict == "differs":
-            differs_at.add((file, line))
         record = records.get(file)
         previous = record and by_year.get((record["kind"], record["year"] - 1))
         if record is None:

@@ -110,11 +110,13 @@ class FilingMapper:
         self.register = register
         self.include_personal = include_personal
         self.unresolved: list[str] = []
-        self.org = self._organisation()
+        # the city/district the department line names (北京市东城区…), if any
         place = FULL_NAME_PREFIX.match(filing.department or "") or DISTRICT_NAME_PREFIX.match(filing.department or "")
+        self.place = place.group(0) if place else None
         # a filing of another district than the register's: its 区… names are that district's bodies
-        self.away_place = place.group(0) if place and not register.is_home(place.group(0)) else None
+        self.away_place = self.place if self.place and not register.is_home(self.place) else None
         self.own_names = {filing.department, *(n.text for n in filing.names)}
+        self.org = self._organisation()
         org_key = self.org.value.rstrip("/").rsplit("/", 1)[-1]
         self.iri = f"{self.base}filing/{org_key}/{filing.year}-{filing.kind}"
         self.node = NamedNode(self.iri)
@@ -132,7 +134,7 @@ class FilingMapper:
         district: then an unknown name is another body, and a district-agnostic short name
         (区城管执法局) must not make it Xicheng's."""
         names = [self.f.department]
-        if not (FULL_NAME_PREFIX.match(self.f.department or "") or DISTRICT_NAME_PREFIX.match(self.f.department or "")):
+        if self.place is None:
             names += [n.text for n in self.f.names]
         for name in names:
             iri = self.register.resolve(name) if name else None
